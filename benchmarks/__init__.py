@@ -1,0 +1,1 @@
+"""Benchmark scripts for tsclf; run them with ``python -m benchmarks.<name>``."""

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.metrics import accuracy_score, f1_score
+
+from tsclf.metrics import joint_accuracy, mean_task_score, multitask_scoring, task_score
+
+Y_TRUE = np.array(
+    [
+        ["fault", "IR", "007"],
+        ["fault", "B", "014"],
+        ["normal", "n/a", "n/a"],
+        ["fault", "OR", "021"],
+        ["fault", "IR", "014"],
+        ["normal", "n/a", "n/a"],
+    ]
+)
+Y_PRED = np.array(
+    [
+        ["fault", "IR", "007"],
+        ["fault", "IR", "014"],
+        ["normal", "n/a", "n/a"],
+        ["fault", "OR", "007"],
+        ["normal", "n/a", "n/a"],
+        ["fault", "B", "021"],
+    ]
+)
+
+
+@pytest.mark.parametrize("task", [0, 1, 2])
+def test_task_scores_equal_sklearn(task):
+    assert task_score(Y_TRUE, Y_PRED, task=task) == accuracy_score(
+        Y_TRUE[:, task], Y_PRED[:, task]
+    )
+    assert task_score(Y_TRUE, Y_PRED, task=task, metric="f1_macro") == f1_score(
+        Y_TRUE[:, task], Y_PRED[:, task], average="macro"
+    )
+
+
+def test_hand_computed_values():
+    assert task_score(Y_TRUE, Y_PRED, task=0) == pytest.approx(4 / 6)
+    assert task_score(Y_TRUE, Y_PRED, task=1) == pytest.approx(3 / 6)
+    assert joint_accuracy(Y_TRUE, Y_PRED) == pytest.approx(2 / 6)
+    assert mean_task_score(Y_TRUE, Y_PRED) == pytest.approx((4 / 6 + 3 / 6 + 3 / 6) / 3)
+    frame = pd.DataFrame(Y_TRUE, columns=["detection", "location", "size"])
+    assert task_score(frame, Y_PRED, task=2) == pytest.approx(3 / 6)
+
+
+class _Fixed(DummyClassifier):
+    """Predicts Y_PRED whatever the input."""
+
+    def predict(self, X):
+        return Y_PRED
+
+
+def test_scoring_dict_drives_estimators():
+    scoring = multitask_scoring(
+        ["detection", "location", "size"], ("accuracy", "f1_macro")
+    )
+    estimator = _Fixed().fit(np.zeros((6, 1)), Y_TRUE[:, 0])
+    X = np.zeros((6, 1))
+    assert scoring["accuracy_location"](estimator, X, Y_TRUE) == pytest.approx(0.5)
+    assert scoring["accuracy_joint"](estimator, X, Y_TRUE) == pytest.approx(2 / 6)
+    assert scoring["f1_macro_mean"](estimator, X, Y_TRUE) == pytest.approx(
+        np.mean(
+            [f1_score(Y_TRUE[:, t], Y_PRED[:, t], average="macro") for t in range(3)]
+        )
+    )
+    with pytest.raises(ValueError, match="metric must be one of"):
+        multitask_scoring(["a"], ("auc",))

@@ -1,0 +1,5 @@
+"""tsclf."""
+
+from tsclf._version import __version__
+
+__all__ = ["__version__"]

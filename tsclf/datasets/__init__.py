@@ -1,0 +1,34 @@
+"""Data sets: CWRU bearing recordings, UCR/UEA sets and synthetic series."""
+
+from tsclf.datasets._cwru import (
+    CWRU_CHANNELS,
+    EMBEDDED_IDS,
+    load_cwru,
+    read_cwru_mat,
+)
+from tsclf.datasets._cwru_catalog import NOT_APPLICABLE, TASKS, cwru_catalog
+from tsclf.datasets._cwru_windows import load_cwru_windows
+from tsclf.datasets._download import CWRU_BASE_URL, cwru_data_home, fetch_cwru
+from tsclf.datasets._synthetic import make_spike_anomaly
+from tsclf.datasets._ucr import BUNDLED_UCR_UEA, load_ts_file, load_ucr_uea
+from tsclf.recording import Recording, recordings_frame
+
+__all__ = [
+    "BUNDLED_UCR_UEA",
+    "CWRU_BASE_URL",
+    "CWRU_CHANNELS",
+    "EMBEDDED_IDS",
+    "NOT_APPLICABLE",
+    "TASKS",
+    "Recording",
+    "cwru_catalog",
+    "cwru_data_home",
+    "fetch_cwru",
+    "load_cwru",
+    "load_cwru_windows",
+    "load_ts_file",
+    "load_ucr_uea",
+    "make_spike_anomaly",
+    "read_cwru_mat",
+    "recordings_frame",
+]

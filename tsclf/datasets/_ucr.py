@@ -1,0 +1,163 @@
+"""UCR/UEA reference sets and ``.ts`` files as 3-D numpy arrays."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+#: UCR/UEA sets shipped inside sktime, which load without a network.
+BUNDLED_UCR_UEA = (
+    "ACSF1",
+    "ArrowHead",
+    "BasicMotions",
+    "GunPoint",
+    "ItalyPowerDemand",
+    "JapaneseVowels",
+    "OSULeaf",
+    "PLAID",
+)
+
+UnequalLength = Literal["error", "pad"]
+
+
+def _nested_to_3d(
+    nested, unequal_length: UnequalLength, pad_value: float, source: str
+) -> np.ndarray:
+    """Turn sktime's nested DataFrame (one cell per series) into an array."""
+    if unequal_length not in ("error", "pad"):
+        raise ValueError(
+            f"unequal_length must be 'error' or 'pad', got {unequal_length!r}."
+        )
+    cells = [
+        [np.asarray(cell, dtype=np.float64) for cell in row]
+        for row in nested.to_numpy()
+    ]
+    lengths = np.array([[cell.size for cell in row] for row in cells])
+    longest = int(lengths.max())
+    if (lengths != longest).any() and unequal_length == "error":
+        raise ValueError(
+            f"{source} holds series of unequal length ({int(lengths.min())} to "
+            f"{longest} samples). Pass unequal_length='pad' to pad them at the "
+            f"end with {pad_value!r}, or handle the nested data yourself."
+        )
+    X = np.full((len(cells), lengths.shape[1], longest), pad_value, dtype=np.float64)
+    for i, row in enumerate(cells):
+        for j, cell in enumerate(row):
+            X[i, j, : cell.size] = cell
+    return X
+
+
+def load_ts_file(
+    path: str | os.PathLike,
+    *,
+    unequal_length: UnequalLength = "error",
+    pad_value: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load a ``.ts`` file (the UCR/UEA text format) as numpy arrays.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.ts`` file.
+    unequal_length : {"error", "pad"}, default="error"
+        What to do with series of unequal length: refuse with a clear
+        message, or pad each at its end with ``pad_value``.
+    pad_value : float, default=0.0
+        Fill value used when ``unequal_length="pad"``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_series, n_channels, length), dtype float64
+    y : ndarray of shape (n_series,), dtype str
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ValueError
+        If the series have unequal lengths and ``unequal_length="error"``.
+    """
+    nested, y = _read_nested(path)
+    X = _nested_to_3d(nested, unequal_length, pad_value, str(path))
+    return X, np.asarray(y, dtype=str)
+
+
+def _read_nested(path: str | os.PathLike):
+    from sktime.datasets import load_from_tsfile
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f".ts file not found: {path}")
+    return load_from_tsfile(str(path), return_data_type="nested_univ")
+
+
+def _bundled_file(name: str, split: str) -> Path:
+    import sktime.datasets
+
+    folder = Path(sktime.datasets.__file__).parent / "data" / name
+    return folder / f"{name}_{split.upper()}.ts"
+
+
+def load_ucr_uea(
+    name: str,
+    *,
+    split: Literal["train", "test"] | None = None,
+    unequal_length: UnequalLength = "error",
+    pad_value: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load a UCR/UEA classification set as a 3-D numpy array.
+
+    The sets in :data:`BUNDLED_UCR_UEA` ship inside sktime and load offline.
+    Other names go through :func:`sktime.datasets.load_UCR_UEA_dataset`,
+    which downloads them from timeseriesclassification.com.
+
+    Parameters
+    ----------
+    name : str
+        Data set name, e.g. ``"GunPoint"``.
+    split : {"train", "test"} or None, default=None
+        The official split; ``None`` returns train followed by test.
+    unequal_length : {"error", "pad"}, default="error"
+        Refuse sets with series of unequal length (JapaneseVowels, PLAID), or
+        pad them at the end with ``pad_value``.
+    pad_value : float, default=0.0
+        Fill value used when ``unequal_length="pad"``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_series, n_channels, length), dtype float64
+    y : ndarray of shape (n_series,), dtype str
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclf.datasets import load_ucr_uea
+    >>> X, y = load_ucr_uea("GunPoint", split="train")
+    >>> X.shape, np.unique(y).tolist()
+    ((50, 1, 150), ['1', '2'])
+    >>> X, y = load_ucr_uea("JapaneseVowels", split="test", unequal_length="pad")
+    >>> X.shape
+    (370, 12, 29)
+    """
+    if split not in (None, "train", "test"):
+        raise ValueError(f"split must be 'train', 'test' or None, got {split!r}.")
+    import pandas as pd
+
+    frames, labels = [], []
+    for part in ["train", "test"] if split is None else [split]:
+        if name in BUNDLED_UCR_UEA:
+            nested, y = _read_nested(_bundled_file(name, part))
+        else:
+            from sktime.datasets import load_UCR_UEA_dataset
+
+            nested, y = load_UCR_UEA_dataset(
+                name, split=part, return_X_y=True, return_type="nested_univ"
+            )
+        frames.append(nested)
+        labels.append(np.asarray(y, dtype=str))
+    nested = pd.concat(frames, ignore_index=True)
+    X = _nested_to_3d(nested, unequal_length, pad_value, name)
+    return X, np.concatenate(labels)

@@ -1,0 +1,50 @@
+"""Input validation shared by tsclf's transformers and estimators."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+
+def validate_series(
+    estimator, X, *, reset: bool, dtype=np.float64, y=None, **check_params
+):
+    """Validate a batch of series and return it as a 3-D array.
+
+    Accepts ``(n_series, length)`` arrays and wide DataFrames (one column
+    per time step, univariate) and ``(n_series, n_channels, length)`` arrays.
+    ``n_features_in_`` follows scikit-learn: the size of the second axis.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Receives ``n_features_in_`` (and ``feature_names_in_`` for a
+        DataFrame) when ``reset`` is True, and is checked against them
+        otherwise.
+    X : array-like of shape (n_series, length) or (n_series, n_channels, length)
+    reset : bool
+        True in ``fit``, False afterwards.
+    dtype : numpy dtype, default=numpy.float64
+    y : array-like, default=None
+        Validated alongside ``X`` when given.
+    **check_params : dict
+        Passed to :func:`sklearn.utils.validation.validate_data`.
+
+    Returns
+    -------
+    X : ndarray of shape (n_series, n_channels, length)
+    y : ndarray, only when ``y`` is given
+    """
+    params = {"allow_nd": True, "dtype": dtype, **check_params}
+    if y is None:
+        X = validate_data(estimator, X, reset=reset, **params)
+    else:
+        X, y = validate_data(estimator, X, y, reset=reset, **params)
+    if X.ndim == 2:
+        X = X[:, np.newaxis, :]
+    elif X.ndim != 3:
+        raise ValueError(
+            "X must have shape (n_series, length) or (n_series, n_channels, "
+            f"length), got {X.shape}."
+        )
+    return X if y is None else (X, y)
