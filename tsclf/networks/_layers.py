@@ -32,7 +32,7 @@ class MultiTaskHeads(nn.Module):
 
 
 def same_padding(kernel_size: int, dilation: int = 1) -> int:
-    """Padding that keeps the length of a stride-1 convolution (odd kernels)."""
+    """Return the padding that keeps a stride-1 convolution's length (odd k)."""
     return dilation * (kernel_size - 1) // 2
 
 
