@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 
 class MultiTaskHeads(nn.Module):
@@ -31,25 +32,18 @@ class MultiTaskHeads(nn.Module):
         return tuple(head(features) for head in self.heads)
 
 
-def same_padding(kernel_size: int, dilation: int = 1) -> int:
-    """Return the padding that keeps a stride-1 convolution's length (odd k)."""
-    return dilation * (kernel_size - 1) // 2
-
-
 class ConvBlock1d(nn.Sequential):
-    """Conv1d, BatchNorm, ReLU with length-preserving padding."""
+    """Conv1d, BatchNorm, ReLU; stride 1 keeps the length, even kernels too."""
 
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1
     ) -> None:
+        left = (kernel_size - 1) // 2 if stride == 1 else kernel_size // 2
+        right = kernel_size - 1 - left if stride == 1 else kernel_size // 2
         super().__init__(
+            nn.ConstantPad1d((left, right), 0.0),
             nn.Conv1d(
-                in_channels,
-                out_channels,
-                kernel_size,
-                stride=stride,
-                padding=same_padding(kernel_size),
-                bias=False,
+                in_channels, out_channels, kernel_size, stride=stride, bias=False
             ),
             nn.BatchNorm1d(out_channels),
             nn.ReLU(inplace=True),
@@ -124,10 +118,10 @@ class ResidualBlock2d(_ResidualBlock):
 class ChunkEmbedding(nn.Module):
     """Cut a series into chunks of ``chunk_size`` steps, one token per chunk.
 
-    ``(batch, channels, length)`` becomes ``(batch, length // chunk_size,
-    channels * chunk_size)``; a trailing part shorter than a chunk is
-    dropped. With ``embed_dim``, each token is projected by Linear, ReLU and
-    LayerNorm.
+    ``(batch, channels, length)`` becomes ``(batch, ceil(length /
+    chunk_size), channels * chunk_size)``; the series is zero-padded at its
+    end to a whole number of chunks. With ``embed_dim``, each token is
+    projected by Linear, ReLU and LayerNorm.
 
     Parameters
     ----------
@@ -157,13 +151,8 @@ class ChunkEmbedding(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return tokens of shape (batch, n_chunks, features)."""
         batch, channels, length = x.shape
-        n_chunks = length // self.chunk_size
-        if n_chunks == 0:
-            raise ValueError(
-                f"Series of length {length} is shorter than chunk_size "
-                f"{self.chunk_size}."
-            )
-        x = x[:, :, : n_chunks * self.chunk_size]
+        n_chunks = -(-length // self.chunk_size)
+        x = F.pad(x, (0, n_chunks * self.chunk_size - length))
         x = x.reshape(batch, channels, n_chunks, self.chunk_size)
         x = x.permute(0, 2, 1, 3).reshape(batch, n_chunks, channels * self.chunk_size)
         return self.project(x)

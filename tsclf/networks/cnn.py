@@ -41,7 +41,10 @@ class CNN(nn.Module):
         stages: list[nn.Module] = []
         width = n_channels
         for size, kernel in zip(filters, kernel_sizes, strict=True):
-            stages += [ConvBlock1d(width, size, kernel), nn.MaxPool1d(pool_size)]
+            stages += [
+                ConvBlock1d(width, size, kernel),
+                nn.MaxPool1d(pool_size, ceil_mode=True),
+            ]
             width = size
         self.features = nn.Sequential(
             *stages, nn.AdaptiveAvgPool1d(1), nn.Flatten(), nn.Dropout(dropout)

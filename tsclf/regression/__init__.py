@@ -1,0 +1,5 @@
+"""Deep regressors for forecasting windows, one per recurrent network."""
+
+from tsclf.regression._deep import GRURegressor, LSTMRegressor, RNNRegressor
+
+__all__ = ["GRURegressor", "LSTMRegressor", "RNNRegressor"]
