@@ -48,3 +48,11 @@ def write_cwru_mat(
     path = folder / f"{cwru_id}.mat"
     scipy.io.savemat(path, content)
     return path
+
+
+def pytest_configure(config):
+    """One torch thread per xdist worker, so workers do not oversubscribe."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import torch
+
+        torch.set_num_threads(1)

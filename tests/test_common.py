@@ -8,7 +8,30 @@ from tsclf.utils.discovery import all_estimators
 
 # Estimators may define `_test_params()` returning small, fast settings.
 # Expected failures are listed per estimator with their reason.
-EXPECTED_FAILURES: dict[str, dict[str, str]] = {}
+# Checks that assert a minimum accuracy or R^2 after fitting.
+ACCURACY_CHECKS = {
+    "check_classifiers_train",
+    "check_class_weight_classifiers",
+    "check_regressors_train",
+}
+
+_FLOAT32_ORDER = (
+    "float32 kernels sum in a batch-dependent order, so reordering samples moves "
+    "probabilities by about 1e-7 relative, the check's tolerance"
+)
+
+EXPECTED_FAILURES: dict[str, dict[str, str]] = {
+    "TCNClassifier": {"check_methods_sample_order_invariance": _FLOAT32_ORDER},
+    "InceptionTimeClassifier": {
+        "check_methods_sample_order_invariance": _FLOAT32_ORDER
+    },
+    "ResNet2DClassifier": {
+        "check_classifiers_train": (
+            "the check's data are 2-feature tabular blobs; their STFT image "
+            "(one segment of 2 samples) cannot carry the class information"
+        ),
+    },
+}
 
 
 def _instances():
@@ -22,7 +45,14 @@ def _instances():
     expected_failed_checks=lambda est: EXPECTED_FAILURES.get(type(est).__name__, {}),
 )
 def test_sklearn_compatible_estimator(estimator, check):
+    if _check_name(check) in ACCURACY_CHECKS and "max_epochs" in estimator.get_params():
+        # These checks demand a trained model: give the tiny networks time.
+        estimator.set_params(max_epochs=30)
     check(estimator)
+
+
+def _check_name(check) -> str:
+    return getattr(check, "func", check).__name__
 
 
 def test_all_estimators_found():

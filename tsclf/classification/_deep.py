@@ -7,6 +7,8 @@ fast settings for the common estimator checks.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from tsclf.deep import BaseDeepClassifier
 from tsclf.networks import (
     CNN,
@@ -24,8 +26,16 @@ from tsclf.networks import (
 )
 from tsclf.transformers import STFTImage
 
-# Settings shared by the tiny test configurations.
-_FAST = {"max_epochs": 3, "batch_size": 16, "random_state": 0, "device": "cpu"}
+# Tiny, fast settings for the common estimator checks.
+_FAST = {
+    "max_epochs": 3,
+    "lr": 1e-2,
+    "batch_size": 16,
+    "random_state": 0,
+    "device": "cpu",
+    # The common checks feed tabular data, which a per-window z-score erases.
+    "standardize": False,
+}
 
 
 class MLPClassifier(BaseDeepClassifier):
@@ -277,7 +287,7 @@ class ResNet2DClassifier(BaseDeepClassifier):
     """
 
     _network = ResNet2d
-    _defaults = {"preprocessor": STFTImage}
+    _defaults: ClassVar[dict] = {"preprocessor": STFTImage}
 
     @classmethod
     def _test_params(cls) -> dict:
@@ -291,9 +301,10 @@ class ResNet2DClassifier(BaseDeepClassifier):
 
 
 class InceptionTimeClassifier(BaseDeepClassifier):
-    """InceptionTime network of Ismail Fawaz et al. 2020 (:class:`~tsclf.networks.InceptionTime`).
+    """InceptionTime network (:class:`~tsclf.networks.InceptionTime`).
 
-    One network of the ensemble: six Inception modules with a residual link
+    From Ismail Fawaz et al. (2020), "InceptionTime: finding AlexNet for time
+    series classification". One network of the ensemble: six Inception modules with a residual link
     every three.
 
     Examples

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -137,7 +137,7 @@ class BaseDeepEstimator(BaseEstimator):
     """
 
     _network: type[torch.nn.Module] | None = None
-    _defaults: dict[str, Any] = {}
+    _defaults: ClassVar[dict[str, Any]] = {}
 
     def __init__(
         self,
@@ -242,7 +242,8 @@ class BaseDeepEstimator(BaseEstimator):
             raise ValueError(f"lr must be positive, got {self.lr!r}.")
         if not 0 <= (self.validation_fraction or 0) < 1:
             raise ValueError(
-                f"validation_fraction must be in [0, 1), got {self.validation_fraction}."
+                "validation_fraction must be in [0, 1), got "
+                f"{self.validation_fraction!r}."
             )
 
     # -- data -------------------------------------------------------------
@@ -280,7 +281,9 @@ class BaseDeepEstimator(BaseEstimator):
             self.preprocessor_ = (
                 None
                 if self.preprocessor is None
-                else self.preprocessor(**self._params_with_prefix("preprocessor__")).fit(X)
+                else self.preprocessor(
+                    **self._params_with_prefix("preprocessor__")
+                ).fit(X)
             )
         if self.preprocessor_ is not None:
             X = np.asarray(self.preprocessor_.transform(X), dtype=np.float32)
@@ -428,7 +431,7 @@ class BaseDeepEstimator(BaseEstimator):
         return self.net_.history
 
     def _forward(self, X) -> list[np.ndarray]:
-        """Validated, preprocessed forward pass; one array per output head."""
+        """Run the network on validated, preprocessed X; one array per head."""
         check_is_fitted(self, "net_")
         X = self._transform_input(self._validate_X(X, reset=False))
         self.net_.module_.eval()
@@ -658,7 +661,8 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
         """
         logits = self._forward(X)
         probas = [
-            torch.softmax(torch.from_numpy(task), dim=1).numpy() for task in logits
+            torch.softmax(torch.from_numpy(task).double(), dim=1).numpy()
+            for task in logits
         ]
         return probas[0] if self._single_task else probas
 
@@ -715,7 +719,7 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator):
     n_epochs_ : int
     """
 
-    _defaults = {"standardize": False}
+    _defaults: ClassVar[dict[str, Any]] = {"standardize": False}
 
     def fit(self, X, y, groups=None) -> BaseDeepRegressor:
         """Train the network.

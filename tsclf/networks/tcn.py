@@ -26,7 +26,10 @@ class CausalConv1d(nn.Conv1d):
 
 
 class TemporalBlock(nn.Module):
-    """Two dilated causal convolutions with weight norm, ReLU and dropout.
+    """Two dilated causal convolutions, each with BatchNorm, ReLU and dropout.
+
+    Bai et al. normalise with weight norm; BatchNorm trains as well here and
+    keeps the network picklable (parametrised modules are not).
 
     Parameters
     ----------
@@ -43,14 +46,13 @@ class TemporalBlock(nn.Module):
         dropout: float,
     ) -> None:
         super().__init__()
-        weight_norm = nn.utils.parametrizations.weight_norm
         self.body = nn.Sequential(
-            weight_norm(CausalConv1d(in_channels, out_channels, kernel_size, dilation)),
+            CausalConv1d(in_channels, out_channels, kernel_size, dilation),
+            nn.BatchNorm1d(out_channels),
             nn.ReLU(),
             nn.Dropout(dropout),
-            weight_norm(
-                CausalConv1d(out_channels, out_channels, kernel_size, dilation)
-            ),
+            CausalConv1d(out_channels, out_channels, kernel_size, dilation),
+            nn.BatchNorm1d(out_channels),
             nn.ReLU(),
             nn.Dropout(dropout),
         )
