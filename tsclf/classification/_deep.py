@@ -304,8 +304,8 @@ class InceptionTimeClassifier(BaseDeepClassifier):
     """InceptionTime network (:class:`~tsclf.networks.InceptionTime`).
 
     From Ismail Fawaz et al. (2020), "InceptionTime: finding AlexNet for time
-    series classification". One network of the ensemble: six Inception modules with a residual link
-    every three.
+    series classification". One network of the ensemble: six Inception
+    modules with a residual link every three.
 
     Examples
     --------
