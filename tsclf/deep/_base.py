@@ -338,7 +338,15 @@ class BaseDeepEstimator(BaseEstimator):
             )
         if self.verbose >= 2:
             callbacks.append(("progress_bar", ProgressBar()))
-        return callbacks + list(self.callbacks or [])
+        return (
+            callbacks
+            + self._scoring_callbacks(has_validation)
+            + list(self.callbacks or [])
+        )
+
+    def _scoring_callbacks(self, has_validation: bool) -> list:
+        """Per-epoch scores recorded in the history (none by default)."""
+        return []
 
     def _fit_network(
         self,
@@ -445,6 +453,18 @@ class BaseDeepEstimator(BaseEstimator):
         tags.target_tags.multi_output = True
         tags.non_deterministic = self.device != "cpu" and torch.cuda.is_available()
         return tags
+
+
+def _joint_accuracy(net, X, y) -> float:
+    """Share of validation samples with every task right, for the history."""
+    outputs = net.forward(X)
+    outputs = (outputs,) if isinstance(outputs, torch.Tensor) else outputs
+    predicted = np.column_stack([output.argmax(dim=1).numpy() for output in outputs])
+    if y is None:
+        y = X.y
+    return float(
+        np.mean(np.all(predicted == np.asarray(y).reshape(predicted.shape), 1))
+    )
 
 
 def _silent(*args: Any, **kwargs: Any) -> None:
@@ -560,6 +580,23 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
         )
         self.task_weights = task_weights
         self.class_weight = class_weight
+
+    def _scoring_callbacks(self, has_validation: bool) -> list:
+        from skorch.callbacks import EpochScoring
+
+        if not has_validation:
+            return []
+        return [
+            (
+                "valid_acc",
+                EpochScoring(
+                    _joint_accuracy,
+                    lower_is_better=False,
+                    on_train=False,
+                    name="valid_acc",
+                ),
+            )
+        ]
 
     def _task_weights(self, names: list) -> list[float]:
         if self.task_weights is None:

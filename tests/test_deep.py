@@ -1,0 +1,288 @@
+"""Behaviour of the deep estimators beyond sklearn's common checks."""
+
+from __future__ import annotations
+
+import pickle
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from tsclf import classification, regression
+from tsclf._losses import IGNORE_INDEX, MultiTaskCrossEntropy
+from tsclf.classification import (
+    CNNClassifier,
+    GRUClassifier,
+    MLPClassifier,
+    ResNetClassifier,
+)
+from tsclf.datasets import load_cwru_windows, load_ucr_uea, make_spike_anomaly
+from tsclf.deep._base import resolve_device
+from tsclf.deep._split import validation_split
+from tsclf.model_selection import LeaveOneConditionOut
+from tsclf.regression import GRURegressor, LSTMRegressor, RNNRegressor
+from tsclf.transformers import WindowStandardizer
+from tsclf.windows import make_forecasting_windows
+
+CLASSIFIERS = [getattr(classification, name) for name in classification.__all__]
+REGRESSORS = [getattr(regression, name) for name in regression.__all__]
+
+
+def _tiny(cls, **params):
+    return cls(**{**cls._test_params(), "standardize": True, **params})
+
+
+@pytest.fixture(scope="module")
+def cwru_small():
+    """12 windows of each of the 10 joint CWRU classes, 3-task labels."""
+    windows = load_cwru_windows()
+    joint = windows.y.astype(str).agg("|".join, axis=1).to_numpy()
+    rng = np.random.default_rng(0)
+    index = np.concatenate(
+        [rng.choice(np.flatnonzero(joint == c), 12, replace=False) for c in set(joint)]
+    )
+    return windows.subset(np.sort(index))
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS, ids=lambda c: c.__name__)
+def test_every_classifier_fits_cwru_with_three_tasks(cls, cwru_small):
+    clf = _tiny(cls, max_epochs=1).fit(
+        cwru_small.X, cwru_small.y, groups=cwru_small.groups
+    )
+    predicted = clf.predict(cwru_small.X[:7])
+    assert predicted.shape == (7, 3)
+    assert [list(c) for c in clf.classes_] == [
+        ["fault", "normal"],
+        ["B", "IR", "OR", "n/a"],
+        ["007", "014", "021", "n/a"],
+    ]
+    for task, proba in enumerate(clf.predict_proba(cwru_small.X[:7])):
+        assert proba.shape == (7, len(clf.classes_[task]))
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+        assert set(predicted[:, task]) <= set(clf.classes_[task])
+    assert 0.0 <= clf.score(cwru_small.X, cwru_small.y) <= 1.0
+    assert clf.n_tasks_ == 3 and clf.device_ == "cpu"
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS, ids=lambda c: c.__name__)
+def test_every_classifier_fits_a_single_task_ucr_set(cls):
+    X, y = load_ucr_uea("GunPoint", split="train")
+    clf = _tiny(cls, max_epochs=2).fit(X, y)
+    assert clf.predict(X).shape == (50,)
+    assert list(clf.classes_) == ["1", "2"]
+    assert clf.predict_proba(X).shape == (50, 2)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS, ids=lambda c: c.__name__)
+def test_regressors_forecast_a_multivariate_stream(cls):
+    t = np.arange(3000) / 20.0
+    stream = np.column_stack([np.sin(t), np.cos(t), np.sin(2 * t)])
+    X, y = make_forecasting_windows(stream, lookback=24, horizon=3, target=[0, 2])
+    split = 2000
+    reg = cls(max_epochs=15, random_state=0, module__hidden_size=32)
+    if cls is LSTMRegressor:
+        reg.set_params(module__chunk_size=4)
+    reg.fit(X[:split], y[:split])
+    predicted = reg.predict(X[split:])
+    assert predicted.shape == (len(X) - split, 2)
+    baseline = ((y[split:] - y[:split].mean(axis=0)) ** 2).mean()
+    assert ((predicted - y[split:]) ** 2).mean() < 0.2 * baseline
+
+
+def test_dataframe_input_and_task_names():
+    X, y = make_spike_anomaly(n_samples=120, random_state=0)
+    frame = pd.DataFrame(X[:, 0, :], columns=[f"t{i}" for i in range(50)])
+    labels = pd.DataFrame({"anomaly": y, "parity": np.arange(120) % 2})
+    clf = MLPClassifier(max_epochs=2, random_state=0, task_weights={"parity": 0.0})
+    clf.fit(frame, labels)
+    assert clf.predict(frame).shape == (120, 2)
+    assert clf.n_features_in_ == 50
+    assert list(clf.feature_names_in_) == list(frame.columns)
+    with pytest.raises(ValueError, match="task_weights names unknown tasks"):
+        MLPClassifier(max_epochs=1, task_weights={"nope": 1}).fit(frame, labels)
+
+
+def test_random_state_reproduces_and_differs():
+    X, y = make_spike_anomaly(n_samples=200, random_state=1)
+    first = CNNClassifier(max_epochs=3, random_state=7).fit(X, y)
+    second = CNNClassifier(max_epochs=3, random_state=7).fit(X, y)
+    other = CNNClassifier(max_epochs=3, random_state=8).fit(X, y)
+    np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+    assert not np.array_equal(first.predict_proba(X), other.predict_proba(X))
+    # The global torch generator is left alone.
+    torch.manual_seed(123)
+    expected = torch.rand(1)
+    torch.manual_seed(123)
+    CNNClassifier(max_epochs=1, random_state=0).fit(X, y)
+    assert torch.equal(torch.rand(1), expected)
+
+
+def test_pickle_and_joblib_round_trip(tmp_path):
+    X, y = make_spike_anomaly(n_samples=150, random_state=2)
+    clf = GRUClassifier(max_epochs=2, random_state=0).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    joblib.dump(clf, tmp_path / "model.joblib")
+    loaded = joblib.load(tmp_path / "model.joblib")
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+    assert len(loaded.history_) == 2
+
+
+def test_clone_and_set_params_reach_the_network():
+    clf = ResNetClassifier(module__shared_size=16, optimizer__weight_decay=0.05)
+    assert clf.get_params()["module__shared_size"] == 16
+    copy = clone(clf).set_params(module__shared_size=8, lr=0.01)
+    assert copy.get_params()["module__shared_size"] == 8
+    assert clf.get_params()["module__shared_size"] == 16
+    X, y = make_spike_anomaly(n_samples=60, random_state=0)
+    copy.set_params(max_epochs=1, module__blocks=((32, 32, 3, 1),)).fit(X, y)
+    assert copy.net_.module_.shared[3].out_features == 8
+    assert copy.net_.optimizer_.param_groups[0]["weight_decay"] == 0.05
+    assert copy.net_.optimizer_.param_groups[0]["lr"] == 0.01
+    assert "module__shared_size=8" in repr(copy)
+
+
+def test_thin_classes_show_their_own_defaults():
+    assert ResNetClassifier().module.__name__ == "ResNet1d"
+    assert classification.ResNet2DClassifier().preprocessor.__name__ == "STFTImage"
+    assert RNNRegressor().standardize is False
+    assert MLPClassifier().get_params()["standardize"] is True
+
+
+def test_grid_search_tunes_the_network_with_groups(cwru_small):
+    pipe = make_pipeline(
+        WindowStandardizer(),
+        ResNetClassifier(
+            **{**ResNetClassifier._test_params(), "max_epochs": 2, "standardize": False}
+        ),
+    )
+    grid = {"resnetclassifier__module__shared_size": [4, 8]}
+    cv = LeaveOneConditionOut(cwru_small.metadata["condition"])
+    with config_context(enable_metadata_routing=True):
+        pipe[-1].set_fit_request(groups=True)
+        search = GridSearchCV(pipe, grid, cv=cv, scoring="accuracy")
+        y = cwru_small.y["location"]
+        search.fit(cwru_small.X, y, groups=cwru_small.groups)
+    assert search.best_params_["resnetclassifier__module__shared_size"] in (4, 8)
+    assert len(search.cv_results_["mean_test_score"]) == 2
+    assert search.best_estimator_[-1].net_.module_.shared[3].out_features in (4, 8)
+
+
+def test_validation_split_keeps_whole_groups():
+    rng = np.random.RandomState(0)
+    groups = np.repeat(np.arange(20), 5)
+    y = np.repeat(np.arange(20) % 2, 5).astype(str)
+    train, valid = validation_split(100, y, groups, 0.2, rng)
+    assert not set(groups[train]) & set(groups[valid])
+    assert set(y[valid]) == {"0", "1"}
+    train, valid = validation_split(100, y, None, 0.2, rng)
+    assert len(valid) == 20
+    assert validation_split(100, y, groups, 0.0, rng) is None
+    assert validation_split(3, y[:3], None, 0.2, rng) is None
+
+
+def test_history_and_verbose_output(capsys):
+    X, y = make_spike_anomaly(n_samples=200, random_state=0)
+    clf = MLPClassifier(max_epochs=3, random_state=0, verbose=1).fit(X, y)
+    out = capsys.readouterr().out
+    assert "train_loss" in out and "valid_loss" in out and "valid_acc" in out
+    assert len(clf.history_) == clf.n_epochs_ == 3
+    assert set(clf.history_[-1]) >= {
+        "train_loss",
+        "valid_loss",
+        "valid_acc",
+        "event_lr",
+    }
+    MLPClassifier(max_epochs=2, random_state=0).fit(X, y)
+    assert capsys.readouterr().out == ""
+
+
+def test_early_stopping_restores_the_best_epoch():
+    X, y = make_spike_anomaly(n_samples=300, random_state=3)
+    clf = MLPClassifier(max_epochs=60, patience=2, lr=0.05, random_state=0).fit(X, y)
+    losses = clf.history_[:, "valid_loss"]
+    assert clf.n_epochs_ < 60
+    best = int(np.argmin(losses))
+    assert clf.n_epochs_ == best + 1 + 2
+
+
+def test_class_weight_and_task_weight_validation():
+    X, y = make_spike_anomaly(n_samples=80, random_state=0)
+    y2 = np.column_stack([y, y])
+    MLPClassifier(max_epochs=1, class_weight="balanced").fit(X, y)
+    MLPClassifier(max_epochs=1, class_weight=[None, {0: 1.0, 1: 3.0}]).fit(X, y2)
+    with pytest.raises(ValueError, match="class_weight has 3 entries for 2 tasks"):
+        MLPClassifier(max_epochs=1, class_weight=[None] * 3).fit(X, y2)
+    with pytest.raises(ValueError, match="task_weights has 1 entries for 2 tasks"):
+        MLPClassifier(max_epochs=1, task_weights=[0.5]).fit(X, y2)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"device": "tpu"}, "device must be 'auto', 'cpu', 'cuda' or 'cuda:N'"),
+        ({"module": int}, "module must be a torch.nn.Module class"),
+        ({"max_epochs": 0}, "max_epochs must be a positive int"),
+        ({"lr": -1.0}, "lr must be positive"),
+        ({"validation_fraction": 1.5}, r"validation_fraction must be in \[0, 1\)"),
+        ({"modul__x": 1}, r"Unknown parameters \['modul__x'\]"),
+    ],
+)
+def test_bad_parameters_fail_in_fit(params, message):
+    X, y = make_spike_anomaly(n_samples=20, random_state=0)
+    clf = MLPClassifier(**params)  # __init__ only stores
+    with pytest.raises(ValueError, match=message):
+        clf.fit(X, y)
+
+
+def test_bad_input():
+    X, y = make_spike_anomaly(n_samples=20, random_state=0)
+    with pytest.raises(ValueError, match="needs at least 2 samples"):
+        MLPClassifier(max_epochs=1).fit(X[:1], y[:1])
+    clf = MLPClassifier(max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match=r"X has 40 features|series of shape"):
+        clf.predict(np.zeros((2, 40)))
+    with pytest.raises(ValueError, match="groups has 3 entries for 20 samples"):
+        MLPClassifier(max_epochs=1).fit(X, y, groups=[1, 2, 3])
+    with pytest.raises(ValueError, match="Unknown label type"):
+        MLPClassifier(max_epochs=1).fit(X, np.linspace(0, 1, 20))
+
+
+def test_device_resolution():
+    assert resolve_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert resolve_device("cpu") == "cpu"
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            resolve_device("cuda:0")
+
+
+def test_multitask_loss_is_weighted_and_masks_labels():
+    torch.manual_seed(0)
+    logits = (torch.randn(6, 2), torch.randn(6, 3))
+    target = torch.tensor([[0, 1], [1, 2], [0, IGNORE_INDEX], [1, 0], [0, 2], [1, 1]])
+    loss = MultiTaskCrossEntropy([0.5, 2.0])(logits, target)
+    kept = target[:, 1] != IGNORE_INDEX
+    expected = 0.5 * torch.nn.functional.cross_entropy(
+        logits[0], target[:, 0]
+    ) + 2.0 * torch.nn.functional.cross_entropy(logits[1][kept], target[kept, 1])
+    assert torch.allclose(loss, expected)
+    weights = [None, torch.tensor([1.0, 2.0, 3.0])]
+    weighted = MultiTaskCrossEntropy([1.0, 1.0], weights)(logits, target)
+    assert not torch.allclose(
+        weighted, MultiTaskCrossEntropy([1.0, 1.0])(logits, target)
+    )
+    all_ignored = torch.full((6, 2), IGNORE_INDEX)
+    assert MultiTaskCrossEntropy([1.0, 1.0])(logits, all_ignored).item() == 0.0
+
+
+def test_regressor_predictions_are_in_target_units():
+    X, y = make_forecasting_windows(np.arange(400.0) * 3 + 100, lookback=5)
+    reg = GRURegressor(max_epochs=1, random_state=0).fit(X, y)
+    assert abs(reg.predict(X).mean() - y.mean()) < 5 * y.std()
+    assert reg.n_targets_ == 1
