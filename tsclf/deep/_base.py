@@ -31,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from tsclf._losses import MultiOutputMSE, MultiTaskCrossEntropy
+from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._split import validation_split
 from tsclf.transformers import standardize_windows
 
@@ -399,6 +400,8 @@ class BaseDeepEstimator(BaseEstimator):
                 criterion=criterion,
                 optimizer=self.optimizer,
                 lr=self.lr,
+                iterator_train=BatchIndexLoader,
+                iterator_valid=BatchIndexLoader,
                 max_epochs=self.max_epochs,
                 batch_size=self.batch_size,
                 train_split=train_split,
