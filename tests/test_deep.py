@@ -286,3 +286,19 @@ def test_regressor_predictions_are_in_target_units():
     reg = GRURegressor(max_epochs=1, random_state=0).fit(X, y)
     assert abs(reg.predict(X).mean() - y.mean()) < 5 * y.std()
     assert reg.n_targets_ == 1
+
+
+def test_model_trained_on_cuda_loads_on_cpu(monkeypatch):
+    """A pickle whose net was on CUDA is mapped to the CPU when CUDA is absent."""
+    X, y = make_spike_anomaly(n_samples=100, random_state=0)
+    clf = CNNClassifier(max_epochs=1, random_state=0, device="cpu").fit(X, y)
+    expected = clf.predict_proba(X)
+    # What a GPU fit leaves behind, minus the GPU: skorch records the device
+    # and maps every tensor with map_location on load.
+    clf.net_.device = "cuda"
+    clf.device_ = "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.warns(UserWarning, match="no CUDA devices are available"):
+        restored = pickle.loads(pickle.dumps(clf))
+    assert restored.device_ == "cpu"
+    np.testing.assert_allclose(restored.predict_proba(X), expected)

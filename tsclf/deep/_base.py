@@ -435,6 +435,16 @@ class BaseDeepEstimator(BaseEstimator):
         self.net_ = net
         self.n_epochs_ = len(net.history)
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled estimator; a GPU-trained one loads on the CPU.
+
+        skorch maps the network's tensors to the CPU when CUDA is missing;
+        ``device_`` then follows the device the network landed on.
+        """
+        self.__dict__.update(state)
+        if "net_" in state:
+            self.device_ = str(self.net_.device)
+
     @property
     def history_(self):
         """Per-epoch training history (:class:`skorch.history.History`)."""
