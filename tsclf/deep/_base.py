@@ -27,13 +27,14 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from tsclf._losses import MultiOutputMSE, MultiTaskCrossEntropy
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._split import validation_split
 from tsclf.transformers import standardize_windows
+from tsclf.utils.validation import validate_series
 
 #: Prefixes of the component parameters accepted as keyword arguments.
 PREFIXES = (
@@ -251,20 +252,12 @@ class BaseDeepEstimator(BaseEstimator):
 
     def _validate_X(self, X, y=None, *, reset: bool):
         """Validate X (and y) and return X as float32 (n, channels, length)."""
-        params = {"allow_nd": True, "dtype": np.float32}
         if reset:
-            X, y = validate_data(
-                self, X, y, multi_output=True, y_numeric=False, **params
+            X, y = validate_series(
+                self, X, y=y, reset=True, dtype=np.float32, multi_output=True
             )
         else:
-            X = validate_data(self, X, reset=False, **params)
-        if X.ndim == 2:
-            X = X[:, np.newaxis, :]
-        if X.ndim != 3:
-            raise ValueError(
-                "X must have shape (n_series, length) or (n_series, n_channels, "
-                f"length), got {X.shape}."
-            )
+            X = validate_series(self, X, reset=False, dtype=np.float32)
         if reset:
             self.n_channels_, self.n_timepoints_ = X.shape[1], X.shape[2]
         elif X.shape[1:] != (self.n_channels_, self.n_timepoints_):

@@ -7,7 +7,7 @@ from sklearn.utils.validation import validate_data
 
 
 def validate_series(
-    estimator, X, *, reset: bool, dtype=np.float64, y=None, **check_params
+    estimator, X, *, reset: bool, dtype=np.float64, y="no_validation", **check_params
 ):
     """Validate a batch of series and return it as a 3-D array.
 
@@ -25,18 +25,20 @@ def validate_series(
     reset : bool
         True in ``fit``, False afterwards.
     dtype : numpy dtype, default=numpy.float64
-    y : array-like, default=None
-        Validated alongside ``X`` when given.
+    y : array-like or None, default="no_validation"
+        Validated alongside ``X`` unless left at ``"no_validation"``; None
+        raises scikit-learn's "requires y" error for supervised estimators.
     **check_params : dict
         Passed to :func:`sklearn.utils.validation.validate_data`.
 
     Returns
     -------
     X : ndarray of shape (n_series, n_channels, length)
-    y : ndarray, only when ``y`` is given
+    y : ndarray, only when ``y`` is validated
     """
     params = {"allow_nd": True, "dtype": dtype, **check_params}
-    if y is None:
+    skip_y = isinstance(y, str) and y == "no_validation"
+    if skip_y:
         X = validate_data(estimator, X, reset=reset, **params)
     else:
         X, y = validate_data(estimator, X, y, reset=reset, **params)
@@ -47,4 +49,4 @@ def validate_series(
             "X must have shape (n_series, length) or (n_series, n_channels, "
             f"length), got {X.shape}."
         )
-    return X if y is None else (X, y)
+    return X if skip_y else (X, y)
