@@ -50,14 +50,9 @@ class HeldOutAccuracy(Callback):
         self.y = y
 
     def on_epoch_end(self, net, **kwargs) -> None:
-        X = self.estimator._transform_input(self.X)
-        outputs = net.forward(X)
-        predicted = np.column_stack(
-            [
-                self.estimator._classes[t][out.argmax(dim=1).numpy()]
-                for t, out in enumerate(outputs)
-            ]
-        )
+        outputs = net.forward(self.estimator._transform_input(self.X))
+        logits = [output.numpy() for output in outputs]
+        predicted = self.estimator._labels_from_logits(logits)
         net.history.record("heldout_acc", joint_accuracy(self.y, predicted))
 
 

@@ -302,3 +302,31 @@ def test_model_trained_on_cuda_loads_on_cpu(monkeypatch):
         restored = pickle.loads(pickle.dumps(clf))
     assert restored.device_ == "cpu"
     np.testing.assert_allclose(restored.predict_proba(X), expected)
+
+
+def test_not_applicable_labels_are_gated(cwru_small):
+    clf = _tiny(CNNClassifier, max_epochs=8, not_applicable="n/a")
+    clf.fit(cwru_small.X, cwru_small.y)
+    assert [list(c) for c in clf._head_classes] == [
+        ["fault", "normal"],
+        ["B", "IR", "OR"],
+        ["007", "014", "021"],
+    ]
+    assert list(clf.classes_[1]) == ["B", "IR", "OR", "n/a"]
+    assert clf.net_.module_.heads.heads[1].out_features == 3
+    detection, location, size = clf.predict_proba(cwru_small.X)
+    normal = list(clf.classes_[0]).index("normal")
+    np.testing.assert_allclose(location[:, 3], detection[:, normal])
+    np.testing.assert_allclose(size[:, 3], detection[:, normal])
+    np.testing.assert_allclose(location.sum(axis=1), 1.0)
+    predicted = clf.predict(cwru_small.X)
+    is_normal = predicted[:, 0] == "normal"
+    assert (predicted[is_normal, 1] == "n/a").all()
+    assert (predicted[~is_normal, 1] != "n/a").all()
+
+
+def test_not_applicable_needs_a_gating_label():
+    X, _ = make_spike_anomaly(n_samples=40, random_state=0)
+    y = np.column_stack([np.repeat(["a", "b"], 20), np.tile(["n/a", "x"], 20)])
+    with pytest.raises(ValueError, match="no label of another task marks exactly"):
+        MLPClassifier(max_epochs=1, not_applicable="n/a").fit(X, y)

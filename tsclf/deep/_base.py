@@ -30,7 +30,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-from tsclf._losses import MultiOutputMSE, MultiTaskCrossEntropy
+from tsclf._losses import IGNORE_INDEX, MultiOutputMSE, MultiTaskCrossEntropy
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._split import validation_split
 from tsclf.transformers import standardize_windows
@@ -468,9 +468,10 @@ def _joint_accuracy(net, X, y) -> float:
     predicted = np.column_stack([output.argmax(dim=1).numpy() for output in outputs])
     if y is None:
         y = X.y
-    return float(
-        np.mean(np.all(predicted == np.asarray(y).reshape(predicted.shape), 1))
-    )
+    y = np.asarray(y).reshape(predicted.shape)
+    # Masked (not applicable) targets are judged through their gating task.
+    correct = (predicted == y) | (y == IGNORE_INDEX)
+    return float(np.mean(np.all(correct, axis=1)))
 
 
 def _silent(*args: Any, **kwargs: Any) -> None:
@@ -528,6 +529,15 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
     class_weight : None, "balanced", dict or list, default=None
         Class weights of the cross-entropy: one setting for all tasks, or a
         list with one per task. A dict maps labels to weights.
+    not_applicable : label, default=None
+        A label that means "this task does not apply", such as ``"n/a"`` for
+        the fault location of a normal CWRU window. When set, each task
+        holding it next to real labels is *gated*: its head learns the real
+        labels only (those samples are masked out of its loss), and the
+        label is predicted from another task whose value implies it in the
+        training data (``detection == "normal"``), with probability
+        ``P(gate)`` and the head's probabilities scaled by ``1 - P(gate)``.
+        None treats it as an ordinary class.
     **params
         See :class:`BaseDeepEstimator`.
 
@@ -550,6 +560,7 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
         *,
         task_weights=None,
         class_weight=None,
+        not_applicable=None,
         max_epochs: int = 50,
         batch_size: int = 64,
         lr: float = 1e-3,
@@ -586,6 +597,7 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
         )
         self.task_weights = task_weights
         self.class_weight = class_weight
+        self.not_applicable = not_applicable
 
     def _scoring_callbacks(self, has_validation: bool) -> list:
         from skorch.callbacks import EpochScoring
@@ -632,15 +644,84 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
             if setting is None:
                 weights.append(None)
                 continue
-            classes = self._classes[task]
-            present = np.unique(codes[:, task])
+            classes = self._head_classes[task]
+            present = np.unique(codes[codes[:, task] != IGNORE_INDEX, task])
+            counted = codes[codes[:, task] != IGNORE_INDEX, task]
             weight = compute_class_weight(
-                setting, classes=classes[present], y=classes[codes[:, task]]
+                setting, classes=classes[present], y=classes[counted]
             )
             full = np.ones(len(classes))
             full[present] = weight
             weights.append(torch.as_tensor(full, dtype=torch.float32))
         return weights
+
+    def _encode_labels(self, y2d: np.ndarray) -> np.ndarray:
+        """Set ``classes_`` and the heads' classes and gates; return codes."""
+        classes = [np.unique(y2d[:, task]) for task in range(self.n_tasks_)]
+        self._head_classes = list(classes)
+        self._gates: list[tuple[int, int] | None] = [None] * self.n_tasks_
+        na = self.not_applicable
+        gated = [
+            na is not None and len(c) > 1 and bool((c == na).any()) for c in classes
+        ]
+        for task in np.flatnonzero(gated):
+            is_na = y2d[:, task] == na
+            gate = next(
+                (
+                    (other, int(np.flatnonzero(classes[other] == value)[0]))
+                    for other in range(self.n_tasks_)
+                    if not gated[other]
+                    for value in classes[other]
+                    if np.array_equal(is_na, y2d[:, other] == value)
+                ),
+                None,
+            )
+            if gate is None:
+                raise ValueError(
+                    f"Task {task}: no label of another task marks exactly the "
+                    f"samples labelled {na!r}; gating needs one (e.g. detection "
+                    "'normal' for location 'n/a'). Use not_applicable=None to "
+                    "treat it as an ordinary class."
+                )
+            self._gates[task] = gate
+            self._head_classes[task] = classes[task][classes[task] != na]
+        codes = np.empty(y2d.shape, dtype=np.int64)
+        for task, head in enumerate(self._head_classes):
+            position = np.searchsorted(head, y2d[:, task])
+            position = np.minimum(position, len(head) - 1)
+            known = head[position] == y2d[:, task]
+            codes[:, task] = np.where(known, position, IGNORE_INDEX)
+        self._classes = classes
+        self.classes_ = classes[0] if self._single_task else classes
+        return codes
+
+    def _probas_from_logits(self, logits: list[np.ndarray]) -> list[np.ndarray]:
+        """Per-task probabilities over ``classes_``, gates applied."""
+        heads = [
+            torch.softmax(torch.from_numpy(task).double(), dim=1).numpy()
+            for task in logits
+        ]
+        probas = []
+        for task, head in enumerate(heads):
+            if self._gates[task] is None:
+                probas.append(head)
+                continue
+            other, value = self._gates[task]
+            p_na = heads[other][:, value]
+            is_na = self._classes[task] == self.not_applicable
+            full = np.empty((head.shape[0], is_na.size))
+            full[:, is_na] = p_na[:, np.newaxis]
+            full[:, ~is_na] = head * (1.0 - p_na)[:, np.newaxis]
+            probas.append(full)
+        return probas
+
+    def _labels_from_logits(self, logits: list[np.ndarray]) -> np.ndarray:
+        """Predicted labels in the shape of the fitted ``y``."""
+        columns = [
+            self._classes[task][proba.argmax(axis=1)]
+            for task, proba in enumerate(self._probas_from_logits(logits))
+        ]
+        return columns[0] if self._single_task else np.column_stack(columns)
 
     def fit(self, X, y, groups=None) -> BaseDeepClassifier:
         """Train the network on all tasks at once.
@@ -667,20 +748,16 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
         y2d = y.reshape(len(y), -1)
         self.n_tasks_ = y2d.shape[1]
         names = names or list(range(self.n_tasks_))
-        classes, codes = [], np.empty(y2d.shape, dtype=np.int64)
         for task in range(self.n_tasks_):
             check_classification_targets(y2d[:, task])
-            task_classes, codes[:, task] = np.unique(y2d[:, task], return_inverse=True)
-            classes.append(task_classes)
-        self._classes = classes
-        self.classes_ = classes[0] if self._single_task else classes
+        codes = self._encode_labels(y2d)
         joint = np.array(["|".join(map(str, row)) for row in y2d])
         self._fit_network(
             self._transform_input(X, fit=True),
             codes,
             groups=groups,
             stratify=joint,
-            n_outputs=tuple(len(c) for c in classes),
+            n_outputs=tuple(len(c) for c in self._head_classes),
             criterion=MultiTaskCrossEntropy,
             criterion_params={
                 "task_weights": self._task_weights(names),
@@ -702,11 +779,7 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
             One array per task when fitted on several tasks, as
             :class:`~sklearn.ensemble.RandomForestClassifier` returns.
         """
-        logits = self._forward(X)
-        probas = [
-            torch.softmax(torch.from_numpy(task).double(), dim=1).numpy()
-            for task in logits
-        ]
+        probas = self._probas_from_logits(self._forward(X))
         return probas[0] if self._single_task else probas
 
     def predict(self, X) -> np.ndarray:
@@ -721,12 +794,7 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
         y : ndarray of shape (n_samples,) or (n_samples, n_tasks)
             In the shape of the ``y`` given to ``fit``.
         """
-        logits = self._forward(X)
-        columns = [
-            self._classes[task][output.argmax(axis=1)]
-            for task, output in enumerate(logits)
-        ]
-        return columns[0] if self._single_task else np.column_stack(columns)
+        return self._labels_from_logits(self._forward(X))
 
     def score(self, X, y, sample_weight=None) -> float:
         """Accuracy; for several tasks, the share of samples with all right.
