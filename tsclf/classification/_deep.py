@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tsclf.deep import BaseDeepClassifier
+from tsclf.deep import FAST_TEST_PARAMS, BaseDeepClassifier
 from tsclf.networks import (
     CNN,
     CNNGRU,
@@ -25,17 +25,6 @@ from tsclf.networks import (
     Transformer,
 )
 from tsclf.transformers import STFTImage
-
-# Tiny, fast settings for the common estimator checks.
-_FAST = {
-    "max_epochs": 3,
-    "lr": 1e-2,
-    "batch_size": 16,
-    "random_state": 0,
-    "device": "cpu",
-    # The common checks feed tabular data, which a per-window z-score erases.
-    "standardize": False,
-}
 
 
 class MLPClassifier(BaseDeepClassifier):
@@ -59,7 +48,7 @@ class MLPClassifier(BaseDeepClassifier):
 
     @classmethod
     def _test_params(cls) -> dict:
-        return {**_FAST, "module__hidden_sizes": (16,)}
+        return {**FAST_TEST_PARAMS, "module__hidden_sizes": (16,)}
 
 
 class ResNetClassifier(BaseDeepClassifier):
@@ -84,7 +73,7 @@ class ResNetClassifier(BaseDeepClassifier):
     @classmethod
     def _test_params(cls) -> dict:
         return {
-            **_FAST,
+            **FAST_TEST_PARAMS,
             "module__stem_channels": 4,
             "module__blocks": ((4, 8, 3, 2),),
             "module__shared_size": 8,
@@ -107,7 +96,7 @@ class RNNClassifier(BaseDeepClassifier):
 
     @classmethod
     def _test_params(cls) -> dict:
-        return {**_FAST, "module__hidden_size": 8}
+        return {**FAST_TEST_PARAMS, "module__hidden_size": 8}
 
 
 class GRUClassifier(BaseDeepClassifier):
@@ -126,7 +115,11 @@ class GRUClassifier(BaseDeepClassifier):
 
     @classmethod
     def _test_params(cls) -> dict:
-        return {**_FAST, "module__hidden_size": 8, "module__dense_sizes": (8,)}
+        return {
+            **FAST_TEST_PARAMS,
+            "module__hidden_size": 8,
+            "module__dense_sizes": (8,),
+        }
 
 
 class LSTMClassifier(BaseDeepClassifier):
@@ -150,7 +143,7 @@ class LSTMClassifier(BaseDeepClassifier):
     @classmethod
     def _test_params(cls) -> dict:
         return {
-            **_FAST,
+            **FAST_TEST_PARAMS,
             "module__chunk_size": 2,
             "module__embed_dim": 8,
             "module__hidden_size": 8,
@@ -175,7 +168,11 @@ class CNNClassifier(BaseDeepClassifier):
 
     @classmethod
     def _test_params(cls) -> dict:
-        return {**_FAST, "module__filters": (8,), "module__kernel_sizes": (3,)}
+        return {
+            **FAST_TEST_PARAMS,
+            "module__filters": (8,),
+            "module__kernel_sizes": (3,),
+        }
 
 
 class TCNClassifier(BaseDeepClassifier):
@@ -194,7 +191,7 @@ class TCNClassifier(BaseDeepClassifier):
 
     @classmethod
     def _test_params(cls) -> dict:
-        return {**_FAST, "module__filters": (8, 8), "module__kernel_size": 3}
+        return {**FAST_TEST_PARAMS, "module__filters": (8, 8), "module__kernel_size": 3}
 
 
 class TransformerClassifier(BaseDeepClassifier):
@@ -215,7 +212,7 @@ class TransformerClassifier(BaseDeepClassifier):
     @classmethod
     def _test_params(cls) -> dict:
         return {
-            **_FAST,
+            **FAST_TEST_PARAMS,
             "module__d_model": 8,
             "module__n_heads": 2,
             "module__num_layers": 1,
@@ -240,7 +237,7 @@ class LSTMFCNClassifier(BaseDeepClassifier):
 
     @classmethod
     def _test_params(cls) -> dict:
-        return {**_FAST, "module__filters": (8, 8, 8)}
+        return {**FAST_TEST_PARAMS, "module__filters": (8, 8, 8)}
 
 
 class CNNGRUClassifier(BaseDeepClassifier):
@@ -260,7 +257,7 @@ class CNNGRUClassifier(BaseDeepClassifier):
     @classmethod
     def _test_params(cls) -> dict:
         return {
-            **_FAST,
+            **FAST_TEST_PARAMS,
             "module__filters": 8,
             "module__n_stages": 1,
             "module__gru_size": 8,
@@ -292,7 +289,7 @@ class ResNet2DClassifier(BaseDeepClassifier):
     @classmethod
     def _test_params(cls) -> dict:
         return {
-            **_FAST,
+            **FAST_TEST_PARAMS,
             "preprocessor__nperseg": 4,
             "module__filters": 4,
             "module__n_stages": 1,
@@ -322,7 +319,7 @@ class InceptionTimeClassifier(BaseDeepClassifier):
     @classmethod
     def _test_params(cls) -> dict:
         return {
-            **_FAST,
+            **FAST_TEST_PARAMS,
             "module__n_filters": 4,
             "module__depth": 3,
             "module__kernel_sizes": (5, 3),

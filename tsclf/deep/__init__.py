@@ -1,5 +1,15 @@
 """Shared machinery of the deep estimators (skorch composed inside ``fit``)."""
 
-from tsclf.deep._base import BaseDeepClassifier, BaseDeepEstimator, BaseDeepRegressor
+from tsclf.deep._base import (
+    FAST_TEST_PARAMS,
+    BaseDeepClassifier,
+    BaseDeepEstimator,
+    BaseDeepRegressor,
+)
 
-__all__ = ["BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor"]
+__all__ = [
+    "FAST_TEST_PARAMS",
+    "BaseDeepClassifier",
+    "BaseDeepEstimator",
+    "BaseDeepRegressor",
+]

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from tsclf.deep import BaseDeepRegressor
+from tsclf.deep import FAST_TEST_PARAMS, BaseDeepRegressor
 from tsclf.networks import GRU, LSTM, RNN
-
-_FAST = {
-    "max_epochs": 3,
-    "lr": 1e-2,
-    "batch_size": 16,
-    "random_state": 0,
-    "device": "cpu",
-    # The common checks feed tabular data, which a per-window z-score erases.
-    "standardize": False,
-}
 
 
 class LSTMRegressor(BaseDeepRegressor):
@@ -36,7 +26,7 @@ class LSTMRegressor(BaseDeepRegressor):
     @classmethod
     def _test_params(cls) -> dict:
         return {
-            **_FAST,
+            **FAST_TEST_PARAMS,
             "module__chunk_size": 1,
             "module__embed_dim": None,
             "module__hidden_size": 8,
@@ -63,7 +53,11 @@ class GRURegressor(BaseDeepRegressor):
 
     @classmethod
     def _test_params(cls) -> dict:
-        return {**_FAST, "module__hidden_size": 16, "module__dense_sizes": (16,)}
+        return {
+            **FAST_TEST_PARAMS,
+            "module__hidden_size": 16,
+            "module__dense_sizes": (16,),
+        }
 
 
 class RNNRegressor(BaseDeepRegressor):
@@ -84,4 +78,4 @@ class RNNRegressor(BaseDeepRegressor):
 
     @classmethod
     def _test_params(cls) -> dict:
-        return {**_FAST, "module__hidden_size": 8}
+        return {**FAST_TEST_PARAMS, "module__hidden_size": 8}
