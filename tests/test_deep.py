@@ -330,3 +330,11 @@ def test_not_applicable_needs_a_gating_label():
     y = np.column_stack([np.repeat(["a", "b"], 20), np.tile(["n/a", "x"], 20)])
     with pytest.raises(ValueError, match="no label of another task marks exactly"):
         MLPClassifier(max_epochs=1, not_applicable="n/a").fit(X, y)
+
+
+def test_progress_bar_with_verbose_2(capsys):
+    X, y = make_spike_anomaly(n_samples=100, random_state=0)
+    clf = MLPClassifier(max_epochs=2, random_state=0, verbose=2).fit(X, y)
+    captured = capsys.readouterr()
+    assert "train_loss" in captured.out
+    assert clf.n_epochs_ == 2
