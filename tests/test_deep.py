@@ -338,3 +338,19 @@ def test_progress_bar_with_verbose_2(capsys):
     captured = capsys.readouterr()
     assert "train_loss" in captured.out
     assert clf.n_epochs_ == 2
+
+
+def test_validation_groups_never_take_a_class_from_training():
+    """Ten classes of two recordings: stratifying is impossible, spreading is not."""
+    groups = np.repeat(np.arange(20), 4)
+    y = np.repeat(np.arange(20) // 2, 4).astype(str)  # groups 2k, 2k+1: class k
+    for seed in range(20):
+        train, valid = validation_split(80, y, groups, 0.2, np.random.RandomState(seed))
+        assert set(y[train]) == set(y)  # every class still trains
+        assert len(set(groups[valid])) == 4
+        assert not set(groups[train]) & set(groups[valid])
+    lone = np.repeat(["a", "b"], 4)
+    assert (
+        validation_split(8, lone, np.repeat([0, 1], 4), 0.2, np.random.RandomState(0))
+        is None
+    )
