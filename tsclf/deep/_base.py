@@ -46,6 +46,14 @@ PREFIXES = (
     "iterator_train__",
     "iterator_valid__",
 )
+# Prefixes handed to skorch unchanged; the others are consumed here.
+_SKORCH_PREFIXES = (
+    "module__",
+    "optimizer__",
+    "callbacks__",
+    "iterator_train__",
+    "iterator_valid__",
+)
 
 
 #: Tiny, fast settings that each thin estimator's ``_test_params`` extends.
@@ -391,11 +399,21 @@ class BaseDeepEstimator(BaseEstimator):
             train, valid = split
             train_split = predefined_split(Dataset(X[valid], y[valid]))
             X_train, y_train = X[train], y[train]
-        loader = {
-            "shuffle": True,
+        components = {
+            "iterator_train__shuffle": True,
             # BatchNorm cannot train on a last batch of one sample.
-            "drop_last": X_train.shape[0] % self.batch_size == 1,
-            **self._params_with_prefix("iterator_train__"),
+            "iterator_train__drop_last": X_train.shape[0] % self.batch_size == 1,
+            "iterator_train__generator": torch.Generator().manual_seed(seed),
+            **{f"criterion__{k}": v for k, v in criterion_params.items()},
+            # The user's prefixed parameters pass through to skorch as they are.
+            **{
+                k: v
+                for k, v in self._component_params.items()
+                if k.startswith(_SKORCH_PREFIXES)
+            },
+            # The network's shape comes from the data.
+            **{f"module__{k}": v for k, v in self._network_shape(X).items()},
+            "module__n_outputs": n_outputs,
         }
         devices = [torch.device(self.device_)] if self.device_ != "cpu" else []
         with torch.random.fork_rng(devices=devices, device_type="cuda"):
@@ -414,27 +432,7 @@ class BaseDeepEstimator(BaseEstimator):
                 device=self.device_,
                 verbose=int(self.verbose > 0),
                 predict_nonlinearity=None,
-                iterator_train__generator=torch.Generator().manual_seed(seed),
-                **{f"iterator_train__{k}": v for k, v in loader.items()},
-                **{
-                    f"iterator_valid__{k}": v
-                    for k, v in self._params_with_prefix("iterator_valid__").items()
-                },
-                **{f"criterion__{k}": v for k, v in criterion_params.items()},
-                **{
-                    f"optimizer__{k}": v
-                    for k, v in self._params_with_prefix("optimizer__").items()
-                },
-                **{
-                    f"callbacks__{k}": v
-                    for k, v in self._params_with_prefix("callbacks__").items()
-                },
-                **{f"module__{k}": v for k, v in self._network_shape(X).items()},
-                module__n_outputs=n_outputs,
-                **{
-                    f"module__{k}": v
-                    for k, v in self._params_with_prefix("module__").items()
-                },
+                **components,
             )
             net.fit(X_train, y_train)
         self.net_ = net

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.model_selection._split import BaseCrossValidator
-from sklearn.utils import check_random_state, indexable
+from sklearn.utils import _safe_indexing, check_random_state, indexable
 from sklearn.utils.validation import _num_samples
 
 
@@ -186,19 +186,11 @@ def train_test_split_by_group(
             test_size=test_size, train_size=train_size, random_state=random_state
         )
         train, test = next(splitter.split(arrays[0], stratify, groups))
-    result = []
-    for array in (*arrays, groups):
-        result.append(_take(array, train))
-        result.append(_take(array, test))
-    return result
-
-
-def _take(array, index: np.ndarray):
-    if hasattr(array, "iloc"):
-        return array.iloc[index]
-    if isinstance(array, list):
-        return [array[i] for i in index]
-    return np.asarray(array)[index]
+    return [
+        _safe_indexing(array, side)
+        for array in (*arrays, groups)
+        for side in (train, test)
+    ]
 
 
 class LeaveOneConditionOut(BaseCrossValidator):
