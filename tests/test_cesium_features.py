@@ -6,7 +6,7 @@ from cesium.featurize import featurize_time_series
 from sklearn.base import clone
 
 from tsclf.datasets import load_cwru_windows
-from tsclf.transformers import DEFAULT_FEATURES, CesiumFeatures
+from tsclf.transformers import DEFAULT_FEATURES, FAST_FEATURES, CesiumFeatures
 
 
 @pytest.fixture(scope="module")
@@ -16,9 +16,10 @@ def cwru_windows():
     return windows.X[rng.choice(len(windows), 12, replace=False)], windows.sampling_rate
 
 
-def test_matches_a_per_window_cesium_loop(cwru_windows):
+@pytest.mark.parametrize("engine", ["fast", "cesium"])
+def test_matches_a_per_window_cesium_loop(cwru_windows, engine):
     X, rate = cwru_windows
-    features = CesiumFeatures(sampling_rate=rate).fit(X)
+    features = CesiumFeatures(sampling_rate=rate, engine=engine).fit(X)
     table = features.transform(X)
     times = np.arange(X.shape[2]) / rate
     for i, window in enumerate(X):
@@ -62,7 +63,85 @@ def test_bad_input():
         CesiumFeatures(features=["nope"]).fit(X)
     with pytest.raises(ValueError, match="sampling_rate must be positive"):
         CesiumFeatures(sampling_rate=0).fit(X)
+    with pytest.raises(ValueError, match="engine must be 'fast' or 'cesium'"):
+        CesiumFeatures(engine="numba").fit(X)
     bad = X.copy()
     bad[0, 0, 3] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         CesiumFeatures().fit(bad)
+
+
+@pytest.fixture(scope="module")
+def cwru_by_class():
+    """Two real CWRU windows of each of the ten conditions."""
+    windows = load_cwru_windows()
+    joint = windows.y.astype(str).agg("|".join, axis=1).to_numpy()
+    chosen = np.concatenate(
+        [np.flatnonzero(joint == label)[[0, -1]] for label in np.unique(joint)]
+    )
+    return windows.X[chosen], windows.sampling_rate
+
+
+def test_fast_engine_agrees_with_cesium_on_every_feature_it_claims(cwru_by_class):
+    X, rate = cwru_by_class
+    names = list(FAST_FEATURES)
+    fast = CesiumFeatures(names, sampling_rate=rate).fit_transform(X)
+    reference = CesiumFeatures(names, sampling_rate=rate, engine="cesium")
+    expected = reference.fit_transform(X)
+    for column, name in enumerate(names):
+        np.testing.assert_allclose(
+            fast[:, column], expected[:, column], rtol=1e-6, err_msg=name
+        )
+    # The periods found differ between windows: the check is not vacuous.
+    assert np.unique(fast[:, names.index("period_fast")]).size > 5
+
+
+@pytest.mark.parametrize(
+    "X",
+    [
+        np.ones((2, 50)),  # constant: the periodogram is rounding noise
+        np.random.default_rng(0).normal(size=(3, 2)),
+        np.random.default_rng(1).normal(size=(3, 10)),
+        np.random.default_rng(2).integers(0, 3, size=(4, 40)).astype(float),
+        np.random.default_rng(3).normal(size=(3, 2, 64)),
+    ],
+    ids=["constant", "two-samples", "short", "ties", "multichannel"],
+)
+def test_fast_engine_agrees_on_awkward_series(X):
+    names = list(FAST_FEATURES)
+    fast = CesiumFeatures(names, sampling_rate=7.0).fit_transform(X)
+    reference = CesiumFeatures(names, sampling_rate=7.0, engine="cesium")
+    np.testing.assert_allclose(
+        fast, reference.fit_transform(X), rtol=1e-6, equal_nan=True
+    )
+
+
+def test_features_outside_the_fast_engine_fall_back_to_cesium(cwru_windows):
+    X, rate = cwru_windows
+    names = ["std", "freq1_freq", "period_fast", "anderson_darling"]
+    assert {"freq1_freq", "anderson_darling"}.isdisjoint(FAST_FEATURES)
+    fast = CesiumFeatures(names, sampling_rate=rate).fit_transform(X[:4])
+    reference = CesiumFeatures(names, sampling_rate=rate, engine="cesium")
+    np.testing.assert_allclose(fast, reference.fit_transform(X[:4]), rtol=1e-9)
+
+
+@pytest.mark.parametrize("scheduler", ["synchronous", "threads"])
+def test_dask_scheduler_gives_the_same_table(cwru_windows, scheduler):
+    X, rate = cwru_windows
+    expected = CesiumFeatures(sampling_rate=rate).fit_transform(X)
+    table = CesiumFeatures(sampling_rate=rate, scheduler=scheduler).fit_transform(X)
+    np.testing.assert_array_equal(table, expected)
+
+
+def test_dask_distributed_client(cwru_windows):
+    distributed = pytest.importorskip("distributed")
+    X, rate = cwru_windows
+    expected = CesiumFeatures(sampling_rate=rate).fit_transform(X)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        table = CesiumFeatures(sampling_rate=rate, scheduler=client).fit_transform(X)
+    np.testing.assert_array_equal(table, expected)

@@ -1,14 +1,20 @@
 """Transformers from series to features, normalised series or images."""
 
 from tsclf.transformers._cesium import DEFAULT_FEATURES, CesiumFeatures
+from tsclf.transformers._cesium_fast import FAST_FEATURES
 from tsclf.transformers._normalize import WindowStandardizer, standardize_windows
+from tsclf.transformers._spectral import BandEnergies, EnvelopeSpectrum, band_energies
 from tsclf.transformers._stft import STFTImage, stft_magnitude
 
 __all__ = [
     "DEFAULT_FEATURES",
+    "FAST_FEATURES",
+    "BandEnergies",
     "CesiumFeatures",
+    "EnvelopeSpectrum",
     "STFTImage",
     "WindowStandardizer",
+    "band_energies",
     "standardize_windows",
     "stft_magnitude",
 ]

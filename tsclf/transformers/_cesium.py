@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from tsclf.transformers._cesium_fast import FAST_FEATURES, fast_features
 from tsclf.utils.validation import validate_series
+
+#: Largest number of series featurized in one piece by the fast engine,
+#: which bounds its memory (about 0.5 MB per series of length 1200).
+_FAST_CHUNK = 256
 
 #: The eleven features of the reference study.
 DEFAULT_FEATURES = (
@@ -27,9 +32,8 @@ DEFAULT_FEATURES = (
 )
 
 
-def _featurize_chunk(
-    X: np.ndarray, times: np.ndarray, features: list[str]
-) -> np.ndarray:
+def _cesium_chunk(X: np.ndarray, times: np.ndarray, features: list[str]) -> np.ndarray:
+    """Cesium's own features for a chunk, as (n_series, n_channels, n_features)."""
     import dask
     from cesium.featurize import featurize_time_series
 
@@ -40,15 +44,37 @@ def _featurize_chunk(
         scheduler=dask.get,
     )
     # cesium orders columns feature-major: (feature, channel)
-    return table.to_numpy(dtype=np.float64)
+    values = table.to_numpy(dtype=np.float64)
+    return values.reshape(X.shape[0], len(features), X.shape[1]).transpose(0, 2, 1)
+
+
+def _features_chunk(
+    X: np.ndarray, sampling_rate: float, features: list[str], engine: str
+) -> np.ndarray:
+    """All features of a chunk, feature-major: (n_series, n_features * n_channels)."""
+    n_series, n_channels, length = X.shape
+    fast = [name for name in features if engine == "fast" and name in FAST_FEATURES]
+    slow = [name for name in features if name not in fast]
+    table = np.empty((n_series, n_channels, len(features)))
+    if fast:
+        columns = [features.index(name) for name in fast]
+        flat = fast_features(X.reshape(-1, length), fast, sampling_rate)
+        table[:, :, columns] = flat.reshape(n_series, n_channels, len(fast))
+    if slow:
+        columns = [features.index(name) for name in slow]
+        times = np.arange(length) / sampling_rate
+        table[:, :, columns] = _cesium_chunk(X, times, slow)
+    return table.transpose(0, 2, 1).reshape(n_series, -1)
 
 
 class CesiumFeatures(TransformerMixin, BaseEstimator):
     """Compute cesium features for each channel of each series.
 
-    Each series is featurized by :func:`cesium.featurize.featurize_time_series`
-    with sample times ``arange(length) / sampling_rate`` seconds, channel by
-    channel. The transformer is stateless: ``fit`` only validates the input.
+    Every series is featurized as :func:`cesium.featurize.featurize_time_series`
+    would featurize it, channel by channel, with sample times
+    ``arange(length) / sampling_rate`` seconds and cesium's default
+    measurement errors. The transformer is stateless: ``fit`` only validates
+    the input and the feature names.
 
     Parameters
     ----------
@@ -58,8 +84,20 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
     sampling_rate : float, default=1.0
         Samples per second, which sets the time axis of time-dependent
         features such as ``period_fast`` and ``max_slope``.
+    engine : {"fast", "cesium"}, default="fast"
+        ``"cesium"`` calls cesium for every series. ``"fast"`` computes the
+        features listed in :data:`FAST_FEATURES` for a whole batch at once
+        with the same formulas (``period_fast`` included: the same
+        Press-Rybicki periodogram and period search as cesium's gatspy
+        backend), which agrees with cesium to rounding and is tens of times
+        faster; any other feature is still computed by cesium.
     n_jobs : int, default=None
-        Parallel jobs over chunks of series, as in joblib; -1 uses all cores.
+        Parallel jobs over chunks of series, as in joblib; -1 uses all
+        cores. Ignored when ``scheduler`` is set.
+    scheduler : str or dask.distributed.Client, default=None
+        Compute the chunks with dask instead of joblib: a dask scheduler
+        name (``"threads"``, ``"processes"``, ``"synchronous"``,
+        ``"distributed"``) or a ``dask.distributed.Client``.
 
     Attributes
     ----------
@@ -70,6 +108,11 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
         Channels per series.
     features_ : list of str
         Feature names used.
+
+    See Also
+    --------
+    BandEnergies : Spectral band energies, for vibration signals.
+    EnvelopeSpectrum : Envelope-spectrum band energies, for bearing faults.
 
     Examples
     --------
@@ -82,17 +125,30 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
            [1.   , 0.699]])
     >>> features.get_feature_names_out().tolist()
     ['maximum_ch0', 'std_ch0']
+
+    The two engines agree:
+
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(3, 200))
+    >>> fast = CesiumFeatures(sampling_rate=100.0).fit_transform(X)
+    >>> cesium = CesiumFeatures(sampling_rate=100.0, engine="cesium")
+    >>> bool(np.allclose(fast, cesium.fit_transform(X), rtol=1e-9))
+    True
     """
 
     def __init__(
         self,
         features: Sequence[str] | None = None,
         sampling_rate: float = 1.0,
+        engine: str = "fast",
         n_jobs: int | None = None,
+        scheduler=None,
     ) -> None:
         self.features = features
         self.sampling_rate = sampling_rate
+        self.engine = engine
         self.n_jobs = n_jobs
+        self.scheduler = scheduler
 
     def _check_features(self) -> list[str]:
         from cesium.features import dask_feature_graph
@@ -121,6 +177,8 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"sampling_rate must be positive, got {self.sampling_rate!r}."
             )
+        if self.engine not in ("fast", "cesium"):
+            raise ValueError(f"engine must be 'fast' or 'cesium', got {self.engine!r}.")
         self.features_ = self._check_features()
         X = validate_series(self, X, reset=True)
         self.n_channels_ = X.shape[1]
@@ -140,15 +198,29 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_series(self, X, reset=False)
-        times = np.arange(X.shape[2]) / self.sampling_rate
-        n_chunks = max(1, min(X.shape[0], 4 * (abs(self.n_jobs or 1))))
-        chunks = np.array_split(np.arange(X.shape[0]), n_chunks)
-        parts = Parallel(n_jobs=self.n_jobs)(
-            delayed(_featurize_chunk)(X[chunk], times, self.features_)
-            for chunk in chunks
-            if chunk.size
-        )
+        chunks = self._chunks(X.shape[0])
+        args = (self.sampling_rate, self.features_, self.engine)
+        if self.scheduler is not None:
+            import dask
+
+            tasks = [dask.delayed(_features_chunk)(X[chunk], *args) for chunk in chunks]
+            parts = dask.compute(*tasks, scheduler=self.scheduler)
+        else:
+            parts = Parallel(n_jobs=self.n_jobs)(
+                delayed(_features_chunk)(X[chunk], *args) for chunk in chunks
+            )
         return np.concatenate(parts)
+
+    def _chunks(self, n_series: int) -> list[np.ndarray]:
+        """Split the series into pieces for the workers."""
+        n_workers = 8 if self.scheduler is not None else effective_n_jobs(self.n_jobs)
+        # cesium's per-series cost dwarfs any per-chunk overhead; the fast
+        # engine wants few, large chunks, capped for memory.
+        n_chunks = 4 * n_workers
+        if self.engine == "fast":
+            n_chunks = max(n_workers, -(-n_series // _FAST_CHUNK))
+        n_chunks = max(1, min(n_series, n_chunks))
+        return [chunk for chunk in np.array_split(np.arange(n_series), n_chunks)]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Return ``<feature>_ch<channel>`` for each output column.

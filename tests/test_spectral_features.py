@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from tsclf.datasets import load_cwru_windows
+from tsclf.transformers import BandEnergies, EnvelopeSpectrum, band_energies
+
+RATE = 12000.0
+TIME = np.arange(1200) / RATE
+
+
+def tone(frequency: float) -> np.ndarray:
+    return np.sin(2 * np.pi * frequency * TIME)
+
+
+def test_band_energies_add_up_to_the_whole_spectrum():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4, 1200))
+    whole = band_energies(X, RATE, np.array([0.0, RATE / 2]))
+    parts = band_energies(X, RATE, np.linspace(0, RATE / 2, 7))
+    np.testing.assert_allclose(parts.sum(axis=1), whole[:, 0])
+    two_tones = tone(700.0) + 2 * tone(2300.0)  # power 1/2 + 4/2
+    total = band_energies(two_tones, RATE, np.array([0.0, RATE / 2]))
+    np.testing.assert_allclose(total, [2.5], rtol=0.01)
+    # A unit sine carries power 1/2, all of it near its frequency.
+    np.testing.assert_allclose(
+        band_energies(tone(1000.0), RATE, np.array([900.0, 1100.0])), [0.5], rtol=0.01
+    )
+
+
+def test_band_energies_put_each_tone_in_its_band():
+    X = np.stack([tone(f) for f in (250.0, 1750.0, 5500.0)])[:, np.newaxis]
+    bands = BandEnergies(n_bands=6, sampling_rate=RATE, log=False).fit(X)
+    np.testing.assert_array_equal(bands.transform(X).argmax(axis=1), [0, 1, 5])
+    np.testing.assert_allclose(bands.band_edges_, np.linspace(0, 6000, 7))
+
+
+def test_log_and_max_frequency():
+    X = tone(300.0)[np.newaxis]
+    raw = BandEnergies(n_bands=4, sampling_rate=RATE, max_frequency=1000.0, log=False)
+    logged = clone(raw).set_params(log=True)
+    np.testing.assert_allclose(
+        logged.fit_transform(X), np.log(raw.fit_transform(X) + np.finfo(float).tiny)
+    )
+    assert raw.get_feature_names_out()[1] == "band_250-500Hz_ch0"
+
+
+def test_multichannel_layout_is_band_major():
+    X = np.stack([tone(500.0), tone(4000.0)])[np.newaxis]  # one series, 2 channels
+    bands = BandEnergies(n_bands=2, sampling_rate=RATE, log=False).fit(X)
+    assert bands.get_feature_names_out().tolist() == [
+        "band_0-3000Hz_ch0",
+        "band_0-3000Hz_ch1",
+        "band_3000-6000Hz_ch0",
+        "band_3000-6000Hz_ch1",
+    ]
+    out = bands.transform(X)[0]
+    assert out[0] > out[2] and out[3] > out[1]
+
+
+def test_envelope_reveals_an_impact_rate_the_raw_spectrum_hides():
+    impacts = 1 + np.cos(2 * np.pi * 110 * TIME)  # a fault hitting 110 times/s
+    X = (impacts * tone(3000.0))[np.newaxis]
+    low = {"n_bands": 12, "sampling_rate": RATE, "max_frequency": 600.0, "log": False}
+    envelope = EnvelopeSpectrum(**low, band=(2000.0, 4000.0)).fit(X)
+    names = envelope.get_feature_names_out()
+    assert names[envelope.transform(X).argmax()] == "envelope_100-150Hz_ch0"
+    raw = BandEnergies(**low).fit_transform(X)
+    assert raw.max() < 1e-3 * envelope.transform(X).max()
+
+
+def test_envelope_features_carry_fault_location_across_loads():
+    from sklearn.ensemble import RandomForestClassifier
+
+    windows = load_cwru_windows()
+    location = windows.y["location"].to_numpy()
+    unseen = windows.metadata["condition"].to_numpy() == 2
+    envelope = EnvelopeSpectrum(
+        n_bands=20, sampling_rate=windows.sampling_rate, max_frequency=1000.0
+    )
+    features = envelope.fit_transform(windows.X)
+    forest = RandomForestClassifier(n_estimators=50, random_state=0, n_jobs=1)
+    forest.fit(features[~unseen], location[~unseen])
+    accuracy = np.mean(forest.predict(features[unseen]) == location[unseen])
+    assert accuracy > 0.85  # 4 labels (n/a, B, IR, OR); 0.93 measured
+
+
+def test_bad_parameters():
+    X = np.zeros((2, 1200))
+    with pytest.raises(ValueError, match="narrower than the FFT resolution"):
+        BandEnergies(n_bands=1000, sampling_rate=RATE).fit(X)
+    with pytest.raises(ValueError, match=r"max_frequency must be in \(0, 6000\]"):
+        BandEnergies(sampling_rate=RATE, max_frequency=7000.0).fit(X)
+    with pytest.raises(ValueError, match="n_bands must be a positive int"):
+        BandEnergies(n_bands=0).fit(X)
+    with pytest.raises(ValueError, match="band must be"):
+        EnvelopeSpectrum(sampling_rate=RATE, band=(4000.0, 7000.0)).fit(X)
+    with pytest.raises(ValueError, match="at least 2 are needed"):
+        BandEnergies().fit(np.zeros((2, 1)))
