@@ -1,14 +1,16 @@
-"""Main job: classical baseline on the embedded CWRU data, leave-one-load-out.
+"""Main job: classical baselines on the embedded CWRU data, leave-one-load-out.
 
 Loads the 28 embedded CWRU recordings, resamples them to 12 kHz, cuts
-non-overlapping 1200-sample windows, and scores a cesium-features +
-RandomForest pipeline under leave-one-load-out cross-validation (normal
-baseline cut into three blocks spread over the folds). Prints per-task
-accuracy and macro-F1, joint 10-class accuracy and fit time per fold.
+non-overlapping 1200-sample windows, and scores each classical pipeline of
+:mod:`benchmarks.models` (cesium + RandomForest, cesium + SVC, spectral +
+RandomForest) under leave-one-load-out cross-validation (normal baseline
+cut into three blocks spread over the folds). Prints per-task accuracy and
+macro-F1, joint 10-class accuracy and fit time per fold, then a summary.
 
 Usage::
 
-    python -m benchmarks.run [--n-jobs N] [--trees N] [--seed N]
+    python -m benchmarks.run [--models cesium-rf cesium-svc spectral-rf]
+        [--n-jobs N] [--seed N]
 """
 
 from __future__ import annotations
@@ -18,21 +20,20 @@ import time
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import cross_validate
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
+from benchmarks.models import CLASSICAL
 from tsclf.datasets import TASKS, load_cwru_windows
 from tsclf.metrics import multitask_scoring
 from tsclf.model_selection import LeaveOneConditionOut, assert_no_leakage
-from tsclf.transformers import CesiumFeatures
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n-jobs", type=int, default=-1, help="parallel jobs")
-    parser.add_argument("--trees", type=int, default=300, help="forest size")
+    parser.add_argument(
+        "--models", nargs="+", choices=list(CLASSICAL), default=list(CLASSICAL)
+    )
     parser.add_argument("--seed", type=int, default=0, help="random_state")
     return parser.parse_args(argv)
 
@@ -56,21 +57,30 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
             starts=windows.starts,
             length=windows.length,
         )
-    model = make_pipeline(
-        CesiumFeatures(sampling_rate=windows.sampling_rate, n_jobs=args.n_jobs),
-        StandardScaler(),
-        RandomForestClassifier(
-            n_estimators=args.trees, random_state=args.seed, n_jobs=args.n_jobs
-        ),
-    )
     scoring = multitask_scoring(TASKS, metrics=("accuracy", "f1_macro"))
-    start = time.perf_counter()
-    result = cross_validate(
-        model, windows.X, windows.y, groups=windows.groups, cv=cv, scoring=scoring
-    )
-    elapsed = time.perf_counter() - start
+    tables = {}
+    for name in args.models:
+        model = CLASSICAL[name](windows.sampling_rate, args.seed, args.n_jobs)
+        start = time.perf_counter()
+        result = cross_validate(
+            model, windows.X, windows.y, groups=windows.groups, cv=cv, scoring=scoring
+        )
+        elapsed = time.perf_counter() - start
+        tables[name] = fold_table(result, cv, windows.X, conditions)
+        print(f"\n{name}, leave-one-load-out ({elapsed:.1f} s)\n")
+        print(tables[name].to_markdown(index=False, floatfmt=".3f"))
+    summary = pd.DataFrame(
+        {name: table.iloc[-1].drop("test load (HP)") for name, table in tables.items()}
+    ).T
+    print("\nMean over the three held-out loads\n")
+    print(summary.to_markdown(floatfmt=".3f"))
+    return summary
+
+
+def fold_table(result: dict, cv, X, conditions: np.ndarray) -> pd.DataFrame:
+    """One row per held-out load, plus their mean."""
     rows = []
-    for fold, (_, test) in enumerate(cv.split(windows.X)):
+    for fold, (_, test) in enumerate(cv.split(X)):
         row = {"test load (HP)": int(np.unique(conditions[test])[0])}
         for task in TASKS:
             row[f"acc {task}"] = result[f"test_accuracy_{task}"][fold]
@@ -81,11 +91,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     mean = table.mean(numeric_only=True).to_frame().T
     mean["test load (HP)"] = "mean"
-    table = pd.concat([table, mean], ignore_index=True)
-    print("\ncesium + RandomForest, leave-one-load-out\n")
-    print(table.to_markdown(index=False, floatfmt=".3f"))
-    print(f"\ntotal {elapsed:.1f} s")
-    return table
+    return pd.concat([table, mean], ignore_index=True)
 
 
 if __name__ == "__main__":

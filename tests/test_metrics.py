@@ -71,3 +71,51 @@ def test_scoring_dict_drives_estimators():
     )
     with pytest.raises(ValueError, match="metric must be one of"):
         multitask_scoring(["a"], ("auc",))
+
+
+def test_report_equals_sklearn_per_task():
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    from tsclf.metrics import multitask_classification_report
+
+    tasks = ["detection", "location", "size"]
+    report = multitask_classification_report(
+        pd.DataFrame(Y_TRUE, columns=tasks), pd.DataFrame(Y_PRED, columns=tasks)
+    )
+    assert report.summary.index.tolist() == tasks
+    for column, task in enumerate(tasks):
+        true, pred = Y_TRUE[:, column], Y_PRED[:, column]
+        row = report.summary.loc[task]
+        assert row["accuracy"] == accuracy_score(true, pred)
+        for average in ("macro", "weighted"):
+            expected = precision_recall_fscore_support(
+                true, pred, average=average, zero_division=0.0
+            )
+            assert row[f"precision_{average}"] == pytest.approx(expected[0])
+            assert row[f"recall_{average}"] == pytest.approx(expected[1])
+            assert row[f"f1_{average}"] == pytest.approx(expected[2])
+        classes = sorted(set(true) | set(pred))
+        np.testing.assert_array_equal(
+            report.confusion_matrices[task].to_numpy(),
+            confusion_matrix(true, pred, labels=classes),
+        )
+        assert report.per_class[task]["support"].sum() == len(true)
+    assert report.joint_accuracy == joint_accuracy(Y_TRUE, Y_PRED) == 2 / 6
+    # Hand check: location gets rows 0, 2, 3 right.
+    assert report.summary.loc["location", "accuracy"] == pytest.approx(3 / 6)
+    text = report.to_text(digits=2)
+    assert "Joint accuracy (all tasks right): 0.33" in text
+    assert "size: confusion matrix" in text
+
+
+def test_report_single_task_and_bad_input():
+    from tsclf.metrics import multitask_classification_report
+
+    report = multitask_classification_report(["a", "b", "a"], ["a", "a", "a"])
+    assert report.joint_accuracy is None
+    assert report.summary.index.tolist() == ["task0"]
+    assert report.per_class["task0"].loc["b", "recall"] == 0.0
+    with pytest.raises(ValueError, match="same shape"):
+        multitask_classification_report(Y_TRUE, Y_PRED[:, :2])
+    with pytest.raises(ValueError, match="2 task names for 3 label columns"):
+        multitask_classification_report(Y_TRUE, Y_PRED, tasks=["a", "b"])

@@ -1,0 +1,201 @@
+"""matplotlib figures: confusion matrices, training curves, example windows.
+
+matplotlib is imported inside each function (``pip install tsclf[plot]``).
+Figures are built without pyplot, so no global state or display backend is
+touched: save them with ``figure.savefig`` or show them in a notebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from tsclf.metrics._report import multitask_classification_report
+from tsclf.metrics._scorers import _columns
+
+
+def _figure(n_panels: int, ncols: int, panel_size: tuple[float, float]):
+    from matplotlib.figure import Figure
+
+    nrows = -(-n_panels // ncols)
+    figure = Figure(
+        figsize=(panel_size[0] * ncols, panel_size[1] * nrows), layout="constrained"
+    )
+    axes = np.atleast_1d(figure.subplots(nrows, ncols, squeeze=False)).ravel()
+    for unused in axes[n_panels:]:
+        unused.set_axis_off()
+    return figure, axes[:n_panels]
+
+
+def plot_confusion_matrices(
+    y_true,
+    y_pred,
+    *,
+    tasks: Sequence[str] | None = None,
+    normalize: bool = False,
+):
+    """Draw one confusion matrix per task, side by side.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples, n_tasks) or (n_samples,)
+        True and predicted labels; DataFrames name the tasks.
+    tasks : sequence of str, default=None
+        Task names, as in :func:`multitask_classification_report`.
+    normalize : bool, default=False
+        Show each true class's row as fractions instead of counts.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from tsclf.metrics import plot_confusion_matrices
+    >>> figure = plot_confusion_matrices(
+    ...     [["fault", "IR"], ["normal", "n/a"]], [["fault", "IR"], ["fault", "B"]],
+    ...     tasks=["detection", "location"],
+    ... )
+    >>> [axes.get_title() for axes in figure.axes[:2]]
+    ['detection (accuracy 0.50)', 'location (accuracy 0.50)']
+    """
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    report = multitask_classification_report(y_true, y_pred, tasks=tasks)
+    n_tasks = len(report.confusion_matrices)
+    figure, axes = _figure(n_tasks, n_tasks, (4.0, 3.6))
+    for ax, (task, counts) in zip(axes, report.confusion_matrices.items(), strict=True):
+        matrix = counts.to_numpy().astype(float)
+        if normalize:
+            matrix = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+        display = ConfusionMatrixDisplay(matrix, display_labels=counts.columns)
+        display.plot(ax=ax, colorbar=False, values_format=".2f" if normalize else ".0f")
+        ax.set_title(f"{task} (accuracy {report.summary.loc[task, 'accuracy']:.2f})")
+    return figure
+
+
+def plot_training_curves(history, *, keys: Sequence[str] | None = None):
+    """Plot per-epoch losses and scores from a deep estimator's training.
+
+    Parameters
+    ----------
+    history : fitted deep estimator, skorch History or list of dict
+        A fitted :mod:`tsclf.classification` or :mod:`tsclf.regression`
+        estimator (its ``history_`` is used) or the history itself.
+    keys : sequence of str, default=None
+        Entries to plot; by default every ``*_loss`` entry in one panel and
+        every other numeric per-epoch score (``valid_acc``, ``lr``, ...)
+        in panels of their own.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from tsclf.metrics import plot_training_curves
+    >>> history = [
+    ...     {"epoch": 1, "train_loss": 1.2, "valid_loss": 1.1, "valid_acc": 0.5},
+    ...     {"epoch": 2, "train_loss": 0.8, "valid_loss": 0.9, "valid_acc": 0.7},
+    ... ]
+    >>> figure = plot_training_curves(history)
+    >>> [axes.get_ylabel() for axes in figure.axes]
+    ['loss', 'valid_acc']
+    """
+    history = list(getattr(history, "history_", history))
+    if not history:
+        raise ValueError("The history is empty: fit the estimator first.")
+    epochs = [row.get("epoch", i + 1) for i, row in enumerate(history)]
+    if keys is None:
+        skip = {"epoch", "dur"}
+        keys = [
+            key
+            for key, value in history[0].items()
+            if key not in skip
+            and not key.endswith("_best")
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ]
+    losses = [key for key in keys if key.endswith("_loss")]
+    others = [key for key in keys if key not in losses]
+    panels = ([losses] if losses else []) + [[key] for key in others]
+    if not panels:
+        raise ValueError("No numeric per-epoch entries to plot.")
+    figure, axes = _figure(len(panels), len(panels), (4.2, 3.2))
+    for ax, panel in zip(axes, panels, strict=True):
+        for key in panel:
+            ax.plot(epochs, [row.get(key, np.nan) for row in history], label=key)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss" if panel is losses else panel[0])
+        if len(panel) > 1:
+            ax.legend()
+    return figure
+
+
+def plot_windows(
+    X,
+    y_true,
+    y_pred=None,
+    *,
+    n_windows: int = 12,
+    ncols: int = 4,
+    sampling_rate: float | None = None,
+    random_state: int | None = None,
+):
+    """Draw example windows with their true (and predicted) labels.
+
+    Titles give the true labels of every task, and the predicted ones when
+    given; a wrong prediction is drawn in red.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
+        The first channel is drawn.
+    y_true : array-like of shape (n_windows,) or (n_windows, n_tasks)
+    y_pred : array-like of the same shape, default=None
+    n_windows : int, default=12
+        Number of windows drawn, picked at random.
+    ncols : int, default=4
+        Panels per row.
+    sampling_rate : float, default=None
+        Draw against seconds instead of sample numbers.
+    random_state : int, default=None
+        Seed of the random pick.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclf.metrics import plot_windows
+    >>> X = np.random.default_rng(0).normal(size=(6, 100))
+    >>> y = ["normal", "fault"] * 3
+    >>> figure = plot_windows(X, y, y[::-1], n_windows=4, ncols=2, random_state=0)
+    >>> len(figure.axes), figure.axes[0].get_title().splitlines()[0]
+    (4, 'true: fault')
+    """
+    X = np.asarray(X)
+    series = X[:, 0] if X.ndim == 3 else X
+    true = _columns(y_true)
+    pred = None if y_pred is None else _columns(y_pred)
+    if len(series) != len(true) or (pred is not None and pred.shape != true.shape):
+        raise ValueError("X, y_true and y_pred must describe the same windows.")
+    rng = np.random.default_rng(random_state)
+    n_windows = min(n_windows, len(series))
+    chosen = np.sort(rng.choice(len(series), n_windows, replace=False))
+    figure, axes = _figure(n_windows, min(ncols, n_windows), (3.2, 2.2))
+    time = np.arange(series.shape[1])
+    if sampling_rate is not None:
+        time = time / sampling_rate
+    for ax, index in zip(axes, chosen, strict=True):
+        wrong = pred is not None and np.any(pred[index] != true[index])
+        ax.plot(time, series[index], color="tab:red" if wrong else "tab:blue", lw=0.6)
+        title = "true: " + " / ".join(map(str, true[index]))
+        if pred is not None:
+            title += "\npred: " + " / ".join(map(str, pred[index]))
+        ax.set_title(title, fontsize=8, color="tab:red" if wrong else "black")
+        ax.tick_params(labelsize=7)
+    return figure
