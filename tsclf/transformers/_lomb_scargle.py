@@ -147,7 +147,8 @@ def _floating_mean_power(
     Sw = np.sqrt(0.5) * np.sign(S2w) * np.sqrt(1 - C2w)
     CC = 0.5 * (1 + C2 * C2w + S2 * S2w) - (C * Cw + S * Sw) ** 2
     SS = 0.5 * (1 - C2 * C2w - S2 * S2w) - (S * Cw - C * Sw) ** 2
-    Cw, Sw, CC, SS = Cw[:, inverse], Sw[:, inverse], CC[:, inverse], SS[:, inverse]
+    if unique_f0.size > 1:  # else broadcast the single column
+        Cw, Sw, CC, SS = (term[:, inverse] for term in (Cw, Sw, CC, SS))
 
     Sh, Ch = sums(weights * centered, f0)
     YY = np.array([np.dot(weights, row**2) for row in centered])
@@ -205,14 +206,16 @@ def _period(values: np.ndarray, sampling_rate: float) -> np.ndarray:
     # The five best peaks, each masking its neighbours within one peak width.
     half_width = int(1 + width // omega_step)
     floor = score.min(axis=1, keepdims=True)
-    columns = np.arange(score.shape[1])
+    # Columns best - half_width .. best + half_width - 1; clipping to the
+    # array keeps the same set as gatspy's slice [max(0, lo):hi].
+    around = np.arange(-half_width, half_width)
+    rows = np.arange(n_series)[:, np.newaxis]
     candidates = np.empty((n_series, _N_CANDIDATES))
     for rank in range(_N_CANDIDATES):
         best = np.argmax(score, axis=1)
         candidates[:, rank] = omegas[best]
-        lower = np.maximum(0, best - half_width)[:, np.newaxis]
-        masked = (columns >= lower) & (columns < (best + half_width)[:, np.newaxis])
-        score = np.where(masked, floor, score)
+        masked = np.clip(best[:, np.newaxis] + around, 0, score.shape[1] - 1)
+        score[rows, masked] = floor
     candidates /= 2 * np.pi
 
     # Zoom: 500 points per peak width across each candidate's coarse cell.
@@ -232,8 +235,8 @@ def _period(values: np.ndarray, sampling_rate: float) -> np.ndarray:
     ).T.reshape(n_series, _N_CANDIDATES, n_fine)
     best_step = np.argmax(zoom, axis=2)
     best_candidate = np.argsort(zoom.max(axis=2), axis=1)[:, -1]
-    rows = np.arange(n_series)
+    series = np.arange(n_series)
     frequency = (
-        steps[best_step[rows, best_candidate]] + candidates[rows, best_candidate]
+        steps[best_step[series, best_candidate]] + candidates[series, best_candidate]
     )
     return 1.0 / frequency
