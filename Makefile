@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.tsclf-installed
 
-.PHONY: env run test lint format bundle clean
+.PHONY: env run test docs lint format bundle clean
 
 env: $(STAMP)
 
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -c constraints.txt "torch==2.13.0"
-	$(BIN)/python -m pip install -c constraints.txt -e ".[test,benchmark]"
+	$(BIN)/python -m pip install -c constraints.txt -e ".[test,benchmark,docs]"
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -26,6 +26,11 @@ test: $(STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(MAKE) docs
+
+# The documentation site; warnings are errors and the examples run.
+docs: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
@@ -39,4 +44,4 @@ bundle: $(STAMP)
 	$(BIN)/python scripts/build_cwru_bundle.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info docs/_build docs/generated docs/auto_examples

@@ -3,13 +3,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("matplotlib")
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
 
-from tsclf.metrics import (
+from tsclf.metrics import (  # noqa: E402
     plot_confusion_matrices,
     plot_training_curves,
     plot_windows,
 )
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
 
 Y_TRUE = np.array([["fault", "IR"], ["fault", "B"], ["normal", "n/a"], ["fault", "IR"]])
 Y_PRED = np.array(

@@ -842,6 +842,24 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator):
 
     _defaults: ClassVar[dict[str, Any]] = {"standardize": False}
 
+    def score(self, X, y, sample_weight=None) -> float:
+        """Return the coefficient of determination (R²) of the predictions.
+
+        As scikit-learn's regressors: for several targets, the uniform
+        average of the per-target R².
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, length) or (n_samples, n_channels, length)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
     def fit(self, X, y, groups=None) -> BaseDeepRegressor:
         """Train the network.
 

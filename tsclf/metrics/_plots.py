@@ -1,8 +1,9 @@
 """matplotlib figures: confusion matrices, training curves, example windows.
 
 matplotlib is imported inside each function (``pip install tsclf[plot]``).
-Figures are built without pyplot, so no global state or display backend is
-touched: save them with ``figure.savefig`` or show them in a notebook.
+Figures are created through pyplot, as scikit-learn's displays are, so they
+show in notebooks and scripts; close them with ``plt.close(figure)`` when
+making many.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from tsclf.metrics._scorers import _columns
 
 
 def _figure(n_panels: int, ncols: int, panel_size: tuple[float, float]):
-    from matplotlib.figure import Figure
+    import matplotlib.pyplot as plt
 
     nrows = -(-n_panels // ncols)
-    figure = Figure(
+    figure = plt.figure(
         figsize=(panel_size[0] * ncols, panel_size[1] * nrows), layout="constrained"
     )
     axes = np.atleast_1d(figure.subplots(nrows, ncols, squeeze=False)).ravel()

@@ -1,0 +1,131 @@
+"""Evaluation protocols: which windows train and which test, fold by fold.
+
+CWRU (embedded data, 1200-sample windows at 12 kHz, three tasks):
+
+- ``leaky``: a random stratified window split (25 % test). Windows of one
+  recording sit on both sides, neighbours overlap in content, and early
+  stopping validates on random windows too. Shown only for contrast: it is
+  what inflates published CWRU accuracies.
+- ``recording``: one stratified split by recording: a third of the
+  recordings (10 of 30, one per joint class) are held out whole; the lone
+  normal recording counts as three blocks.
+- ``lolo``: leave one motor load out (0, 1, 2 HP): train on two loads, test
+  on the third.
+
+UCR/UEA (``ucr``): the official train/test split of each set, one task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+CWRU_PROTOCOLS = ("leaky", "recording", "lolo")
+UCR_DATASETS = (
+    "GunPoint",
+    "ArrowHead",
+    "ItalyPowerDemand",
+    "OSULeaf",
+    "ACSF1",
+    "BasicMotions",
+    "JapaneseVowels",
+    "PLAID",
+)
+
+
+@dataclass
+class Problem:
+    """A data set with its folds under one protocol."""
+
+    dataset: str
+    protocol: str
+    X: np.ndarray
+    y: np.ndarray  # (n,) for one task, (n, n_tasks) for several
+    tasks: list[str]
+    folds: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
+    groups: np.ndarray | None = None  # passed to fit, except under "leaky"
+    sampling_rate: float = 1.0
+
+
+def _joint(y: np.ndarray) -> np.ndarray:
+    return np.array(["|".join(map(str, row)) for row in y])
+
+
+def cwru_problem(protocol: str, seed: int = 0) -> Problem:
+    """The embedded CWRU windows split under ``protocol``."""
+    from sklearn.model_selection import StratifiedShuffleSplit
+
+    from tsclf.datasets import TASKS, load_cwru_windows
+    from tsclf.model_selection import LeaveOneConditionOut, StratifiedGroupShuffleSplit
+
+    windows = load_cwru_windows()
+    y = windows.y.to_numpy().astype(str)
+    joint = _joint(y)
+    if protocol == "leaky":
+        cv = StratifiedShuffleSplit(n_splits=1, test_size=0.25, random_state=seed)
+        splits = [("random", tr, te) for tr, te in cv.split(windows.X, joint)]
+        groups = None
+    elif protocol == "recording":
+        cv = StratifiedGroupShuffleSplit(n_splits=1, test_size=10, random_state=seed)
+        splits = [
+            (f"split{i}", tr, te)
+            for i, (tr, te) in enumerate(cv.split(windows.X, joint, windows.groups))
+        ]
+        groups = windows.groups
+    elif protocol == "lolo":
+        conditions = windows.metadata["condition"].to_numpy()
+        cv = LeaveOneConditionOut(conditions)
+        splits = [
+            (f"load{int(conditions[te][0])}", tr, te)
+            for tr, te in cv.split(windows.X, groups=windows.groups)
+        ]
+        groups = windows.groups
+    else:
+        raise ValueError(f"Unknown CWRU protocol {protocol!r}; use {CWRU_PROTOCOLS}.")
+    return Problem(
+        dataset="CWRU",
+        protocol=protocol,
+        X=windows.X,
+        y=y,
+        tasks=list(TASKS),
+        folds=splits,
+        groups=groups,
+        sampling_rate=windows.sampling_rate,
+    )
+
+
+def ucr_problem(name: str) -> Problem:
+    """A UCR/UEA set with its official split as the one fold."""
+    from tsclf.datasets import load_ucr_uea
+
+    X_train, y_train = load_ucr_uea(name, split="train", unequal_length="pad")
+    X_test, y_test = load_ucr_uea(name, split="test", unequal_length="pad")
+    length = max(X_train.shape[2], X_test.shape[2])
+    X = np.concatenate([_pad(X_train, length), _pad(X_test, length)])
+    n_train = len(X_train)
+    return Problem(
+        dataset=name,
+        protocol="ucr",
+        X=X.astype(np.float32),
+        y=np.concatenate([y_train, y_test]).astype(str),
+        tasks=["class"],
+        folds=[("official", np.arange(n_train), np.arange(n_train, len(X)))],
+    )
+
+
+def _pad(X: np.ndarray, length: int) -> np.ndarray:
+    if X.shape[2] == length:
+        return X
+    return np.pad(X, ((0, 0), (0, 0), (0, length - X.shape[2])))
+
+
+def problems(
+    protocols: Sequence[str], datasets: Sequence[str], seed: int = 0
+) -> list[Problem]:
+    """Every (data set, protocol) pair asked for, loaded."""
+    found = [cwru_problem(p, seed) for p in protocols if p in CWRU_PROTOCOLS]
+    if "ucr" in protocols:
+        found += [ucr_problem(name) for name in datasets]
+    return found

@@ -1,0 +1,114 @@
+"""Tables and figures from the benchmark results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REFERENCE = Path(__file__).parent / "reference" / "ucr_published.csv"
+METRIC_COLUMNS = (
+    "acc detection",
+    "acc location",
+    "acc size",
+    "F1 detection",
+    "F1 location",
+    "F1 size",
+    "joint acc",
+    "fit s",
+    "predict windows/s",
+    "peak MB",
+    "epochs",
+)
+# Published models next to ours, by our model name.
+PUBLISHED_TWIN = {
+    "mlp": "MLP",
+    "resnet": "ResNet",
+    "inception": "InceptionTime",
+    "minirocket": "MiniRocket",
+}
+
+
+def cwru_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean over folds and seeds, one row per model, best joint accuracy first."""
+    columns = [c for c in METRIC_COLUMNS if c in results]
+    table = results.groupby(["model", "family"], sort=False)[columns].mean()
+    table.insert(0, "folds", results.groupby(["model", "family"], sort=False).size())
+    return table.sort_values("joint acc", ascending=False).reset_index()
+
+
+def ucr_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Accuracy mean ± std over seeds per data set and model, beside published."""
+    grouped = results.groupby(["dataset", "model"], sort=False)["acc class"]
+    summary = grouped.agg(["mean", "std", "count"]).reset_index()
+    cells = summary.assign(
+        cell=[
+            f"{m:.3f} ± {0.0 if np.isnan(s) else s:.3f} ({n})"
+            for m, s, n in zip(
+                summary["mean"], summary["std"], summary["count"], strict=True
+            )
+        ]
+    )
+    table = cells.pivot(index="dataset", columns="model", values="cell")
+    published = pd.read_csv(REFERENCE)
+    wide = published.pivot(index="dataset", columns="method", values="accuracy")
+    wide.columns = [f"published {name}" for name in wide.columns]
+    return table.join(wide, how="left").reset_index()
+
+
+def published_gaps(results: pd.DataFrame) -> pd.DataFrame:
+    """Our mean accuracy minus the published one, for models with a twin."""
+    published = pd.read_csv(REFERENCE).set_index(["dataset", "method"])["accuracy"]
+    ours = results.groupby(["dataset", "model"])["acc class"].mean()
+    rows = []
+    for (dataset, model), accuracy in ours.items():
+        twin = PUBLISHED_TWIN.get(model)
+        if twin and (dataset, twin) in published.index:
+            reference = published[(dataset, twin)]
+            rows.append(
+                {
+                    "dataset": dataset,
+                    "model": model,
+                    "ours": accuracy,
+                    "published": reference,
+                    "gap (points)": 100 * (accuracy - reference),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def plot_accuracy_vs_fit_time(results: pd.DataFrame, metric: str, title: str):
+    """Scatter of mean accuracy against mean fit time, one point per model."""
+    from matplotlib.figure import Figure
+
+    means = results.groupby(["model", "family"])[[metric, "fit s"]].mean()
+    figure = Figure(figsize=(6.4, 4.4), layout="constrained")
+    ax = figure.subplots()
+    colours = {"classical": "tab:green", "anchor": "tab:orange", "deep": "tab:blue"}
+    for (model, family), row in means.iterrows():
+        ax.scatter(row["fit s"], row[metric], color=colours.get(family, "gray"))
+        ax.annotate(model, (row["fit s"], row[metric]), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("mean fit time per fold (s, log scale)")
+    ax.set_ylabel(metric)
+    ax.set_title(title)
+    for family, colour in colours.items():
+        ax.scatter([], [], color=colour, label=family)
+    ax.legend(loc="best", fontsize=8)
+    return figure
+
+
+def plot_best_confusion(results: pd.DataFrame, problem_tasks: list[str], title: str):
+    """Confusion matrices of the best model (joint accuracy), folds pooled."""
+    from tsclf.metrics import plot_confusion_matrices
+
+    best = results.groupby("model")["joint acc"].mean().idxmax()
+    rows = results[results["model"] == best]
+    y_true = np.concatenate([np.asarray(t) for t in rows["true"]])
+    y_pred = np.concatenate([np.asarray(p) for p in rows["predicted"]])
+    figure = plot_confusion_matrices(
+        y_true, y_pred, tasks=problem_tasks, normalize=True
+    )
+    figure.suptitle(f"{title}: {best}")
+    return figure
