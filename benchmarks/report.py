@@ -25,6 +25,7 @@ METRIC_COLUMNS = (
 PUBLISHED_TWIN = {
     "mlp": "MLP",
     "resnet": "ResNet",
+    "resnet-fullres": "ResNet",
     "inception": "InceptionTime",
     "minirocket": "MiniRocket",
 }
