@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from skorch.callbacks import Callback
 
+from benchmarks.models import MiniRocketRidge
 from tsclf.classification import InceptionTimeClassifier, ResNetClassifier
 from tsclf.datasets import TASKS, load_cwru_windows
 from tsclf.metrics import joint_accuracy, task_score
@@ -60,24 +61,6 @@ class HeldOutAccuracy(Callback):
         net.history.record("heldout_acc", joint_accuracy(self.y, predicted))
 
 
-def minirocket_predict(X_train, y_train, X_test, seed: int) -> np.ndarray:
-    """MiniRocket features, scaling and RidgeClassifierCV, as in its paper.
-
-    The steps run by hand: sktime transformers do not nest in a scikit-learn
-    1.9 Pipeline (its callback context fails on them).
-    """
-    from sklearn.linear_model import RidgeClassifierCV
-    from sklearn.preprocessing import StandardScaler
-    from sktime.transformations.panel.rocket import MiniRocketMultivariate
-
-    rocket = MiniRocketMultivariate(random_state=seed).fit(X_train)
-    scaler = StandardScaler(with_mean=False)
-    features_train = scaler.fit_transform(rocket.transform(X_train))
-    ridge = RidgeClassifierCV(alphas=np.logspace(-3, 3, 10))
-    ridge.fit(features_train, y_train)
-    return ridge.predict(scaler.transform(rocket.transform(X_test)))
-
-
 def run_fold(name, windows, train, test, args) -> dict:
     X_train, X_test = windows.X[train], windows.X[test]
     y_train = windows.y.iloc[train].to_numpy()
@@ -85,9 +68,8 @@ def run_fold(name, windows, train, test, args) -> dict:
     start = time.perf_counter()
     curve = []
     if name == "minirocket":
-        joint_train = np.array(["|".join(row) for row in y_train])
-        joint_pred = minirocket_predict(X_train, joint_train, X_test, args.seed)
-        predicted = np.array([label.split("|") for label in joint_pred])
+        model = MiniRocketRidge(random_state=args.seed).fit(X_train, y_train)
+        predicted = model.predict(X_test)
         epochs = None
     else:
         blocks = block_groups(
