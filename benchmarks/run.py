@@ -269,6 +269,9 @@ def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
 def main(argv: list[str] | None = None) -> pd.DataFrame:
     args = parse_args(argv)
     results = run(args)
+    if results.empty:
+        print("Nothing to run: no model applies to the data sets asked for.")
+        return results
     command = "python -m benchmarks.run " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
