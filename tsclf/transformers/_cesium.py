@@ -15,6 +15,9 @@ from tsclf.utils.validation import validate_series
 #: Largest number of series featurized in one piece by the fast engine,
 #: which bounds its memory (about 0.5 MB per series of length 1200).
 _FAST_CHUNK = 256
+#: Pieces per worker are sized for this many workers under a dask scheduler,
+#: whose worker count is not known in advance.
+_DASK_WORKERS = 8
 
 #: The eleven features of the reference study.
 DEFAULT_FEATURES = (
@@ -213,14 +216,17 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
 
     def _chunks(self, n_series: int) -> list[np.ndarray]:
         """Split the series into pieces for the workers."""
-        n_workers = 8 if self.scheduler is not None else effective_n_jobs(self.n_jobs)
+        if self.scheduler is not None:
+            n_workers = _DASK_WORKERS
+        else:
+            n_workers = effective_n_jobs(self.n_jobs)
         # cesium's per-series cost dwarfs any per-chunk overhead; the fast
         # engine wants few, large chunks, capped for memory.
         n_chunks = 4 * n_workers
         if self.engine == "fast":
             n_chunks = max(n_workers, -(-n_series // _FAST_CHUNK))
         n_chunks = max(1, min(n_series, n_chunks))
-        return [chunk for chunk in np.array_split(np.arange(n_series), n_chunks)]
+        return np.array_split(np.arange(n_series), n_chunks)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Return ``<feature>_ch<channel>`` for each output column.
