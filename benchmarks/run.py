@@ -53,6 +53,7 @@ from benchmarks import report
 from benchmarks.measure import run_fold
 from benchmarks.models import MODELS, Context
 from benchmarks.protocols import CWRU_PROTOCOLS, UCR_DATASETS, Problem, problems
+from tsclf.datasets import TASKS as CWRU_TASKS
 
 UCR_MODELS = (
     "minirocket",
@@ -60,6 +61,7 @@ UCR_MODELS = (
     "mlp",
     "cnn",
     "resnet",
+    "resnet-fullres",
     "inception",
     "lstm-fcn",
 )
@@ -217,6 +219,8 @@ def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     folder.mkdir(parents=True, exist_ok=True)
     results.drop(columns=["predicted", "true"]).to_csv(
         folder / "results.csv", index=False
@@ -240,9 +244,9 @@ def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
         report.plot_accuracy_vs_fit_time(part, "joint acc", title).savefig(
             folder / f"cwru_{protocol}_accuracy_vs_time.png", dpi=120
         )
-        report.plot_best_confusion(
-            part, ["detection", "location", "size"], title
-        ).savefig(folder / f"cwru_{protocol}_confusion.png", dpi=120)
+        confusion = report.plot_best_confusion(part, CWRU_TASKS, title)
+        confusion.savefig(folder / f"cwru_{protocol}_confusion.png", dpi=120)
+        plt.close(confusion)
     ucr = results[results["protocol"] == "ucr"]
     if len(ucr):
         lines += [
