@@ -39,6 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from tsclf import classification
 from tsclf.transformers import BandEnergies, CesiumFeatures, EnvelopeSpectrum
+from tsclf.utils.labels import joint_labels
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class MiniRocketRidge(ClassifierMixin, BaseEstimator):
 
         y = np.asarray(y)
         self.multi_output_ = y.ndim == 2
-        labels = _joint(y) if self.multi_output_ else y
+        labels = joint_labels(y) if self.multi_output_ else y
         self.rocket_ = MiniRocketMultivariate(random_state=self.random_state).fit(X)
         self.scaler_ = StandardScaler(with_mean=False)
         features = self.scaler_.fit_transform(self.rocket_.transform(X))
@@ -117,10 +118,6 @@ class MiniRocketRidge(ClassifierMixin, BaseEstimator):
         if self.multi_output_:
             return np.array([label.split("|") for label in predicted])
         return predicted
-
-
-def _joint(y: np.ndarray) -> np.ndarray:
-    return np.array(["|".join(map(str, row)) for row in y])
 
 
 def minirocket(context: Context) -> BaseEstimator:

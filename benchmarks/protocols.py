@@ -49,20 +49,17 @@ class Problem:
     sampling_rate: float = 1.0
 
 
-def _joint(y: np.ndarray) -> np.ndarray:
-    return np.array(["|".join(map(str, row)) for row in y])
-
-
 def cwru_problem(protocol: str, seed: int = 0) -> Problem:
     """The embedded CWRU windows split under ``protocol``."""
     from sklearn.model_selection import StratifiedShuffleSplit
 
     from tsclf.datasets import TASKS, load_cwru_windows
     from tsclf.model_selection import LeaveOneConditionOut, StratifiedGroupShuffleSplit
+    from tsclf.utils.labels import joint_labels
 
     windows = load_cwru_windows()
     y = windows.y.to_numpy().astype(str)
-    joint = _joint(y)
+    joint = joint_labels(y)
     if protocol == "leaky":
         cv = StratifiedShuffleSplit(n_splits=1, test_size=0.25, random_state=seed)
         splits = [("random", tr, te) for tr, te in cv.split(windows.X, joint)]

@@ -34,6 +34,7 @@ from tsclf._losses import IGNORE_INDEX, MultiOutputMSE, MultiTaskCrossEntropy
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._split import validation_split
 from tsclf.transformers import standardize_windows
+from tsclf.utils.labels import joint_labels
 from tsclf.utils.validation import validate_series
 
 #: Prefixes of the component parameters accepted as keyword arguments.
@@ -761,7 +762,7 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
         for task in range(self.n_tasks_):
             check_classification_targets(y2d[:, task])
         codes = self._encode_labels(y2d)
-        joint = np.array(["|".join(map(str, row)) for row in y2d])
+        joint = joint_labels(y2d)
         self._fit_network(
             self._transform_input(X, fit=True),
             codes,

@@ -11,20 +11,12 @@ from sklearn.model_selection._split import BaseCrossValidator
 from sklearn.utils import _safe_indexing, check_random_state, indexable
 from sklearn.utils.validation import _num_samples
 
-
-def _joint_labels(y) -> np.ndarray:
-    """One hashable label per sample; rows of a 2-D ``y`` become tuples."""
-    values = np.asarray(y)
-    if values.ndim == 1:
-        return values.astype(str)
-    if values.ndim == 2:
-        return np.array(["|".join(map(str, row)) for row in values])
-    raise ValueError(f"y must be 1-D or 2-D, got shape {values.shape}.")
+from tsclf.utils.labels import joint_labels
 
 
 def _group_labels(y, groups: np.ndarray) -> pd.Series:
     """Return the (most frequent) label of each group, indexed by group."""
-    frame = pd.DataFrame({"group": groups, "label": _joint_labels(y)})
+    frame = pd.DataFrame({"group": groups, "label": joint_labels(y)})
     return frame.groupby("group", sort=True)["label"].agg(
         lambda labels: labels.value_counts().index[0]
     )
