@@ -7,7 +7,8 @@ import time
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score
+
+from tsclf.metrics import joint_accuracy, task_score
 
 
 class PeakMemory:
@@ -63,16 +64,14 @@ class PeakMemory:
 
 def scores(y_true: np.ndarray, y_pred: np.ndarray, tasks: list[str]) -> dict:
     """Accuracy and macro-F1 per task, plus joint accuracy for several tasks."""
-    true = y_true.reshape(len(y_true), -1)
-    pred = np.asarray(y_pred).reshape(len(y_true), -1).astype(str)
     result: dict[str, float] = {}
     for column, task in enumerate(tasks):
-        result[f"acc {task}"] = accuracy_score(true[:, column], pred[:, column])
-        result[f"F1 {task}"] = f1_score(
-            true[:, column], pred[:, column], average="macro", zero_division=0.0
+        result[f"acc {task}"] = task_score(y_true, y_pred, task=column)
+        result[f"F1 {task}"] = task_score(
+            y_true, y_pred, task=column, metric="f1_macro"
         )
     if len(tasks) > 1:
-        result["joint acc"] = float(np.mean(np.all(true == pred, axis=1)))
+        result["joint acc"] = joint_accuracy(y_true, y_pred)
     return result
 
 
