@@ -20,7 +20,11 @@ from functools import cached_property
 import numpy as np
 from scipy import stats
 
-from tsclf.transformers._lomb_scargle import CESIUM_DEFAULT_ERROR, lomb_scargle_period
+from tsclf.transformers._lomb_scargle import (
+    CESIUM_DEFAULT_ERROR,
+    error_weights,
+    lomb_scargle_period,
+)
 
 
 class Batch:
@@ -52,7 +56,7 @@ class Batch:
 
     @cached_property
     def error_weights(self) -> np.ndarray:
-        return 1.0 / np.full(self.length, CESIUM_DEFAULT_ERROR) ** 2
+        return error_weights(self.length)
 
     @cached_property
     def weighted_average(self) -> np.ndarray:

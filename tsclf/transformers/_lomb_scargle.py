@@ -117,13 +117,19 @@ class _TrigSums:
         return self.n_fft * spectrum.imag, self.n_fft * spectrum.real
 
 
+def error_weights(n_samples: int) -> np.ndarray:
+    """Inverse-variance weights of cesium's default errors, as cesium builds them."""
+    return 1.0 / np.full(n_samples, CESIUM_DEFAULT_ERROR) ** 2
+
+
 def _weights(n_samples: int) -> np.ndarray:
-    weights = 1.0 / np.full(n_samples, CESIUM_DEFAULT_ERROR) ** 2
+    weights = error_weights(n_samples)
     return weights / weights.sum()
 
 
 def _floating_mean_power(
     centered: np.ndarray,
+    YY: np.ndarray,
     weights: np.ndarray,
     f0: np.ndarray,
     sums: _TrigSums,
@@ -132,9 +138,10 @@ def _floating_mean_power(
     """Floating-mean Lomb-Scargle power (Zechmeister & Kuerster 2009).
 
     ``centered`` holds the weighted-mean-removed series, one row per
-    frequency grid (``f0`` per row). The terms that depend only on the
-    sample times and ``f0`` are computed once per distinct ``f0``. Returns
-    the power frequency-major: (n_freq, n_rows).
+    frequency grid (``f0`` per row), and ``YY`` their weighted sums of
+    squares. The terms that depend only on the sample times and ``f0`` are
+    computed once per distinct ``f0``. Returns the power frequency-major:
+    (n_freq, n_rows).
     """
     unique_f0, inverse = np.unique(f0, return_inverse=True)
     S2, C2 = double_sums(weights, unique_f0)
@@ -151,7 +158,6 @@ def _floating_mean_power(
         Cw, Sw, CC, SS = (term[:, inverse] for term in (Cw, Sw, CC, SS))
 
     Sh, Ch = sums(weights * centered, f0)
-    YY = np.array([np.dot(weights, row**2) for row in centered])
     YC = Ch * Cw + Sh * Sw
     YS = Sh * Cw - Ch * Sw
     power = (YC * YC / CC + YS * YS / SS) / YY
@@ -189,6 +195,7 @@ def _period(values: np.ndarray, sampling_rate: float) -> np.ndarray:
     # differently, which matters for (near-)constant series, whose
     # periodogram is all rounding noise.
     centered = values - np.array([np.dot(weights, row) for row in values])[:, None]
+    YY = np.array([np.dot(weights, row**2) for row in centered])
 
     # Coarse pass: 5 grid points per peak width, from 1/span to Nyquist.
     width = 2 * np.pi / span
@@ -200,7 +207,7 @@ def _period(values: np.ndarray, sampling_rate: float) -> np.ndarray:
     sums = _TrigSums(times, df, omegas.size, factor=1)
     double_sums = _TrigSums(times, df, omegas.size, factor=2)
     f0 = np.full(n_series, omega_min / (2 * np.pi))
-    power = _floating_mean_power(centered, weights, f0, sums, double_sums)
+    power = _floating_mean_power(centered, YY, weights, f0, sums, double_sums)
     score = np.ascontiguousarray(power.T)
 
     # The five best peaks, each masking its neighbours within one peak width.
@@ -228,6 +235,7 @@ def _period(values: np.ndarray, sampling_rate: float) -> np.ndarray:
     zoom_f0 = (candidates + offset).ravel()
     zoom = _floating_mean_power(
         np.repeat(centered, _N_CANDIDATES, axis=0),
+        np.repeat(YY, _N_CANDIDATES),
         weights,
         zoom_f0,
         fine_sums,
