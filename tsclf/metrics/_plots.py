@@ -23,7 +23,7 @@ def _figure(n_panels: int, ncols: int, panel_size: tuple[float, float]):
     figure = plt.figure(
         figsize=(panel_size[0] * ncols, panel_size[1] * nrows), layout="constrained"
     )
-    axes = np.atleast_1d(figure.subplots(nrows, ncols, squeeze=False)).ravel()
+    axes = figure.subplots(nrows, ncols, squeeze=False).ravel()
     for unused in axes[n_panels:]:
         unused.set_axis_off()
     return figure, axes[:n_panels]

@@ -68,7 +68,8 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
         # scikit-learn's checks use series of a few samples: one band fits.
         return {"n_bands": 1}
 
-    def _check_params(self, length: int) -> None:
+    def _check_params(self, length: int) -> np.ndarray:
+        """Validate the parameters for series of ``length``; return the band edges."""
         if length < 2:
             raise ValueError(
                 f"Series of {length} feature(s) (time steps) have no spectrum; "
@@ -94,7 +95,7 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
                 f"resolution of {resolution:g} Hz for series of {length} samples; "
                 "use fewer bands or longer series."
             )
-        self.band_edges_ = np.linspace(0.0, top, int(self.n_bands) + 1)
+        return np.linspace(0.0, top, int(self.n_bands) + 1)
 
     def fit(self, X, y=None):
         """Validate the input and set the band edges.
@@ -109,7 +110,7 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
         self : object
         """
         X = validate_series(self, X, reset=True)
-        self._check_params(X.shape[2])
+        self.band_edges_ = self._check_params(X.shape[2])
         self.n_channels_ = X.shape[1]
         return self
 
@@ -293,8 +294,8 @@ class EnvelopeSpectrum(_SpectralBands):
         self.band = band
         self.log = log
 
-    def _check_params(self, length: int) -> None:
-        super()._check_params(length)
+    def _check_params(self, length: int) -> np.ndarray:
+        edges = super()._check_params(length)
         if self.band is not None:
             low, high = self.band
             if not 0 < low < high < self.sampling_rate / 2:
@@ -302,6 +303,7 @@ class EnvelopeSpectrum(_SpectralBands):
                     "band must be (low, high) with 0 < low < high < "
                     f"{self.sampling_rate / 2:g} Hz (Nyquist), got {self.band!r}."
                 )
+        return edges
 
     def _signal(self, X: np.ndarray) -> np.ndarray:
         if self.band is not None:
