@@ -79,7 +79,7 @@ def run_fold(estimator, problem, train, test, *, pass_groups: bool) -> dict[str,
     """Fit on ``train``, predict ``test``; return metrics, times and predictions."""
     device = getattr(estimator, "device", None)
     fit_params = {}
-    if pass_groups and problem.groups is not None and problem.protocol != "leaky":
+    if pass_groups and problem.groups is not None:
         fit_params["groups"] = problem.groups[train]
     with PeakMemory(device) as memory:
         start = time.perf_counter()

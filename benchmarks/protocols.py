@@ -45,7 +45,7 @@ class Problem:
     y: np.ndarray  # (n,) for one task, (n, n_tasks) for several
     tasks: list[str]
     folds: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
-    groups: np.ndarray | None = None  # passed to fit, except under "leaky"
+    groups: np.ndarray | None = None  # for deep models' fit; None under "leaky"
     sampling_rate: float = 1.0
 
 
