@@ -7,8 +7,11 @@ import time
 from typing import Any
 
 import numpy as np
+from skorch.callbacks import Callback
 
 from tsclf.metrics import joint_accuracy, task_score
+
+CURVE_TAIL = 5  # epochs over which the held-out curve's spread is reported
 
 
 class PeakMemory:
@@ -62,6 +65,42 @@ class PeakMemory:
             self.gpu_peak_mb = torch.cuda.max_memory_allocated() / 2**20
 
 
+class HeldOutCurve(Callback):
+    """Score a held-out set after every epoch, for reporting only.
+
+    The fold's test windows are predicted with the current weights after
+    each epoch; the scores play no part in training, early stopping or the
+    weights kept, and the random state is restored afterwards, so a fit with
+    the curve is identical to one without. They show whether training has settled: a run whose
+    accuracy still swings from one epoch to the next is not done. The time
+    spent here is kept in ``seconds`` so that fit time can leave it out.
+    """
+
+    def __init__(self, estimator, X: np.ndarray, y: np.ndarray) -> None:
+        self.estimator = estimator
+        self.X = X
+        self.y = y
+
+    def initialize(self) -> HeldOutCurve:
+        self.scores_: list[float] = []
+        self.seconds_ = 0.0
+        return self
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        import torch
+
+        start = time.perf_counter()
+        # Predicting draws a seed from torch's global generator (the data
+        # loader's); restoring it leaves dropout and shuffling untouched.
+        cuda = str(net.device).startswith("cuda")
+        with torch.random.fork_rng(devices=[net.device] if cuda else []):
+            outputs = net.forward(self.estimator._transform_input(self.X))
+        logits = [output.numpy() for output in outputs]
+        predicted = self.estimator._labels_from_logits(logits)
+        self.scores_.append(joint_accuracy(self.y, predicted))
+        self.seconds_ += time.perf_counter() - start
+
+
 def scores(y_true: np.ndarray, y_pred: np.ndarray, tasks: list[str]) -> dict:
     """Accuracy and macro-F1 per task, plus joint accuracy for several tasks."""
     result: dict[str, float] = {}
@@ -75,16 +114,28 @@ def scores(y_true: np.ndarray, y_pred: np.ndarray, tasks: list[str]) -> dict:
     return result
 
 
-def run_fold(estimator, problem, train, test, *, pass_groups: bool) -> dict[str, Any]:
-    """Fit on ``train``, predict ``test``; return metrics, times and predictions."""
+def run_fold(
+    estimator, problem, train, test, *, deep: bool, curve: bool = False
+) -> dict[str, Any]:
+    """Fit on ``train``, predict ``test``; return metrics, times and predictions.
+
+    Deep models get the problem's validation blocks as ``groups``; with
+    ``curve`` they also score ``test`` after every epoch (:class:`HeldOutCurve`,
+    whose time is not counted in the fit time).
+    """
     device = getattr(estimator, "device", None)
     fit_params = {}
-    if pass_groups and problem.groups is not None:
-        fit_params["groups"] = problem.groups[train]
+    if deep and problem.fit_groups is not None:
+        fit_params["groups"] = problem.fit_groups[train]
+    heldout = None
+    if deep and curve:
+        heldout = HeldOutCurve(estimator, problem.X[test], problem.y[test])
+        callbacks = [*(estimator.callbacks or []), ("heldout_curve", heldout)]
+        estimator.set_params(callbacks=callbacks)
     with PeakMemory(device) as memory:
         start = time.perf_counter()
         estimator.fit(problem.X[train], problem.y[train], **fit_params)
-        fit_s = time.perf_counter() - start
+        fit_s = time.perf_counter() - start - (heldout.seconds_ if heldout else 0.0)
         start = time.perf_counter()
         predicted = np.asarray(estimator.predict(problem.X[test])).astype(str)
         predict_s = time.perf_counter() - start
@@ -100,5 +151,9 @@ def run_fold(estimator, problem, train, test, *, pass_groups: bool) -> dict[str,
         row["GPU peak MB"] = memory.gpu_peak_mb
     if hasattr(estimator, "n_epochs_"):
         row["epochs"] = estimator.n_epochs_
+    if heldout is not None:
+        tail = heldout.scores_[-CURVE_TAIL:]
+        row |= {"last-5 min": min(tail), "last-5 max": max(tail)}
+        row["curve"] = heldout.scores_
     row["predicted"] = predicted.tolist()
     return row

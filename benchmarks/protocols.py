@@ -12,12 +12,18 @@ CWRU (embedded data, 1200-sample windows at 12 kHz, three tasks):
 - ``lolo``: leave one motor load out (0, 1, 2 HP): train on two loads, test
   on the third.
 
+Deep models stop early on a validation split of their training windows.
+Under ``recording`` and ``lolo`` that split is drawn by block: every
+training recording is cut into five contiguous blocks (windows do not
+overlap, so no two blocks share a sample) and whole blocks are held out.
+Holding out whole recordings instead would take one of the two recordings of
+some classes out of training under leave-one-load-out.
+
 UCR/UEA (``ucr``): the official train/test split of each set, one task.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,7 +51,8 @@ class Problem:
     y: np.ndarray  # (n,) for one task, (n, n_tasks) for several
     tasks: list[str]
     folds: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
-    groups: np.ndarray | None = None  # for deep models' fit; None under "leaky"
+    groups: np.ndarray | None = None  # recording of each window (CWRU)
+    fit_groups: np.ndarray | None = None  # deep models' validation blocks
     sampling_rate: float = 1.0
 
 
@@ -54,7 +61,11 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
     from sklearn.model_selection import StratifiedShuffleSplit
 
     from tsclf.datasets import TASKS, load_cwru_windows
-    from tsclf.model_selection import LeaveOneConditionOut, StratifiedGroupShuffleSplit
+    from tsclf.model_selection import (
+        LeaveOneConditionOut,
+        StratifiedGroupShuffleSplit,
+        block_groups,
+    )
     from tsclf.utils.labels import joint_labels
 
     windows = load_cwru_windows()
@@ -63,14 +74,12 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
     if protocol == "leaky":
         cv = StratifiedShuffleSplit(n_splits=1, test_size=0.25, random_state=seed)
         splits = [("random", tr, te) for tr, te in cv.split(windows.X, joint)]
-        groups = None
     elif protocol == "recording":
         cv = StratifiedGroupShuffleSplit(n_splits=1, test_size=10, random_state=seed)
         splits = [
             (f"split{i}", tr, te)
             for i, (tr, te) in enumerate(cv.split(windows.X, joint, windows.groups))
         ]
-        groups = windows.groups
     elif protocol == "lolo":
         conditions = windows.metadata["condition"].to_numpy()
         cv = LeaveOneConditionOut(conditions)
@@ -78,9 +87,18 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
             (f"load{int(conditions[te][0])}", tr, te)
             for tr, te in cv.split(windows.X, groups=windows.groups)
         ]
-        groups = windows.groups
     else:
         raise ValueError(f"Unknown CWRU protocol {protocol!r}; use {CWRU_PROTOCOLS}.")
+    fit_groups = None
+    if protocol != "leaky":
+        fit_groups = block_groups(
+            windows.groups,
+            windows.starts,
+            windows.length,
+            recordings=list(np.unique(windows.groups)),
+            n_blocks=5,
+            gap=0,
+        ).groups
     return Problem(
         dataset="CWRU",
         protocol=protocol,
@@ -88,7 +106,8 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
         y=y,
         tasks=list(TASKS),
         folds=splits,
-        groups=groups,
+        groups=windows.groups,
+        fit_groups=fit_groups,
         sampling_rate=windows.sampling_rate,
     )
 
@@ -116,13 +135,3 @@ def _pad(X: np.ndarray, length: int) -> np.ndarray:
     if X.shape[2] == length:
         return X
     return np.pad(X, ((0, 0), (0, 0), (0, length - X.shape[2])))
-
-
-def problems(
-    protocols: Sequence[str], datasets: Sequence[str], seed: int = 0
-) -> list[Problem]:
-    """Every (data set, protocol) pair asked for, loaded."""
-    found = [cwru_problem(p, seed) for p in protocols if p in CWRU_PROTOCOLS]
-    if "ucr" in protocols:
-        found += [ucr_problem(name) for name in datasets]
-    return found

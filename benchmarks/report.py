@@ -39,6 +39,32 @@ def cwru_table(results: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("joint acc", ascending=False).reset_index()
 
 
+def fold_table(results: pd.DataFrame, metric: str = "joint acc") -> pd.DataFrame:
+    """One row per model: ``metric`` on each fold and the mean, best first.
+
+    Where a held-out curve was recorded (deep models under
+    leave-one-load-out), the range of the held-out accuracy over each fold's
+    last five epochs follows: a narrow range means training has settled.
+    """
+    table = results.pivot_table(
+        index="model", columns="fold", values=metric, aggfunc="mean", sort=False
+    )
+    table["mean"] = table.mean(axis=1)
+    if "last-5 min" in results:
+        curves = results.dropna(subset=["last-5 min"])
+        ranges = curves.assign(
+            cell=[
+                f"{low:.3f} to {high:.3f}"
+                for low, high in zip(
+                    curves["last-5 min"], curves["last-5 max"], strict=True
+                )
+            ]
+        ).pivot(index="model", columns="fold", values="cell")
+        ranges.columns = [f"{fold}, last 5 epochs" for fold in ranges.columns]
+        table = table.join(ranges).fillna("")
+    return table.sort_values("mean", ascending=False).reset_index()
+
+
 def ucr_table(results: pd.DataFrame) -> pd.DataFrame:
     """Accuracy mean ± std over seeds per data set and model, beside published."""
     grouped = results.groupby(["dataset", "model"], sort=False)["acc class"]

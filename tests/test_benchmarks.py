@@ -10,8 +10,11 @@ pytest.importorskip("matplotlib")
 pytest.importorskip("psutil")
 
 from benchmarks import report, run
+from benchmarks.measure import run_fold
 from benchmarks.models import MODELS, Context
-from benchmarks.protocols import cwru_problem, ucr_problem
+from benchmarks.protocols import Problem, cwru_problem, ucr_problem
+from tsclf.classification import MLPClassifier
+from tsclf.metrics import joint_accuracy
 from tsclf.model_selection import assert_no_leakage
 
 
@@ -27,14 +30,91 @@ def test_protocols_split_as_documented():
             assert len({"|".join(row) for row in problem.y[test]}) == 10
     leaky = cwru_problem("leaky")
     ((_, train, test),) = leaky.folds
-    assert leaky.groups is None
+    assert leaky.fit_groups is None
     # The leaky split shares recordings between train and test, by design.
-    groups = cwru_problem("lolo").groups
-    assert set(groups[train]) & set(groups[test])
+    assert set(leaky.groups[train]) & set(leaky.groups[test])
     gunpoint = ucr_problem("GunPoint")
     ((_, train, test),) = gunpoint.folds
     assert (len(train), len(test)) == (50, 150)
     assert gunpoint.tasks == ["class"]
+
+
+def test_deep_models_validate_on_blocks_of_their_training_recordings():
+    lolo = cwru_problem("lolo")
+    blocks = pd.Series(lolo.fit_groups)
+    # Each block lies inside one group (a recording, or a third of the lone
+    # normal recording), and each of the 30 groups has five blocks.
+    parent = blocks.str.rsplit("#", n=1).str[0]
+    assert (parent == lolo.groups).all()
+    blocks_per_group = blocks.drop_duplicates().str.rsplit("#", n=1).str[0]
+    assert (blocks_per_group.value_counts() == 5).all()
+    assert blocks_per_group.nunique() == 30
+    for _, train, test in lolo.folds:
+        assert not set(blocks[train]) & set(blocks[test])
+
+
+def test_suites_are_parts_narrowed_by_the_command_line():
+    full = run.plan(run.parse_args(["--suite", "full"]))
+    lolo = [unit for unit in full if unit[0] == "lolo"]
+    assert {model for _, _, model, _ in lolo} == set(run.ALL_CWRU)
+    leaky_models = {model for protocol, _, model, _ in full if protocol == "leaky"}
+    assert leaky_models == set(run.CLASSICAL + run.QUICK_DEEP)
+    plaid = {model for _, dataset, model, _ in full if dataset == "PLAID"}
+    assert plaid == {"minirocket", "cesium-rf"}
+    assert len({unit for unit in full if unit[2] == "inception"}) == 1 + 5 * 3
+    narrowed = run.plan(
+        run.parse_args(["--suite", "full", "--protocols", "ucr", "--seeds", "1"])
+    )
+    assert {unit[0] for unit in narrowed} == {"ucr"}
+    assert {unit[3] for unit in narrowed} == {0}
+    chosen = run.plan(
+        run.parse_args(
+            ["--protocols", "ucr", "--models", "inception", "--datasets", "PLAID"]
+        )
+    )
+    assert chosen == [("ucr", "PLAID", "inception", seed) for seed in range(3)]
+
+
+def test_held_out_curve_is_recorded_without_touching_training():
+    lolo = cwru_problem("lolo")
+    rng = np.random.default_rng(0)
+    _, train, test = lolo.folds[2]
+    train = np.sort(rng.choice(train, 300, replace=False))
+    test = np.sort(rng.choice(test, 200, replace=False))
+    problem = Problem("CWRU", "lolo", lolo.X, lolo.y, lolo.tasks)
+    problem.fit_groups = lolo.fit_groups
+
+    def mlp():
+        # No early stopping: the weights kept are the last epoch's.
+        return MLPClassifier(max_epochs=3, patience=None, random_state=0)
+
+    with_curve = run_fold(mlp(), problem, train, test, deep=True, curve=True)
+    without = run_fold(mlp(), problem, train, test, deep=True)
+    assert len(with_curve["curve"]) == with_curve["epochs"] == 3
+    assert with_curve["curve"][-1] == pytest.approx(with_curve["joint acc"])
+    assert with_curve["last-5 min"] == min(with_curve["curve"])
+    assert "curve" not in without
+    assert with_curve["predicted"] == without["predicted"]
+    assert with_curve["joint acc"] == joint_accuracy(
+        problem.y[test], np.array(without["predicted"])
+    )
+
+
+def test_fold_table_gives_each_fold_and_the_settling_range():
+    results = pd.DataFrame(
+        {
+            "model": ["a", "a", "b", "b"],
+            "fold": ["load0", "load1", "load0", "load1"],
+            "joint acc": [0.9, 0.7, 0.95, 0.85],
+            "last-5 min": [np.nan, np.nan, 0.9, 0.8],
+            "last-5 max": [np.nan, np.nan, 0.96, 0.86],
+        }
+    )
+    table = report.fold_table(results)
+    assert list(table["model"]) == ["b", "a"]
+    assert table.loc[0, "mean"] == pytest.approx(0.9)
+    assert table.loc[0, "load1, last 5 epochs"] == "0.800 to 0.860"
+    assert table.loc[1, "load0, last 5 epochs"] == ""
 
 
 def test_runner_writes_tables_figures_and_reuses_its_cache(tmp_path, monkeypatch):
@@ -69,6 +149,9 @@ def test_cache_key_follows_the_settings_that_change_results():
     assert run.fingerprint(short) != run.fingerprint(longer)
     # Parallelism and device do not change results: same key.
     assert run.fingerprint(short) == run.fingerprint(short.set_params(device="cpu"))
+    # So do the validation blocks a deep model is given.
+    blocks = problem.fit_groups[:100]
+    assert run.fingerprint(short, blocks) != run.fingerprint(short, blocks[::-1])
 
 
 def test_ucr_settings_follow_dl4tsc_for_tiny_training_sets():
