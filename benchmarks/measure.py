@@ -69,11 +69,12 @@ class HeldOutCurve(Callback):
     """Score a held-out set after every epoch, for reporting only.
 
     The fold's test windows are predicted with the current weights after
-    each epoch; the scores play no part in training, early stopping or the
+    each epoch. The scores play no part in training, early stopping or the
     weights kept, and the random state is restored afterwards, so a fit with
-    the curve is identical to one without. They show whether training has settled: a run whose
-    accuracy still swings from one epoch to the next is not done. The time
-    spent here is kept in ``seconds`` so that fit time can leave it out.
+    the curve is identical to one without. They show whether training has
+    settled: a run whose accuracy still swings from one epoch to the next is
+    not done. The time spent here is kept in ``seconds_`` so that fit time
+    can leave it out.
     """
 
     def __init__(self, estimator, X: np.ndarray, y: np.ndarray) -> None:

@@ -81,7 +81,7 @@ def ucr_table(results: pd.DataFrame) -> pd.DataFrame:
     published = pd.read_csv(REFERENCE)
     wide = published.pivot(index="dataset", columns="method", values="accuracy")
     wide.columns = [f"published {name}" for name in wide.columns]
-    return table.join(wide, how="left").reset_index()
+    return table.join(wide, how="left").fillna("").reset_index()
 
 
 def published_gaps(results: pd.DataFrame) -> pd.DataFrame:

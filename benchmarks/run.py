@@ -42,9 +42,10 @@ Usage::
     python -m benchmarks.run [--suite quick|full] [--protocols lolo ...]
         [--models resnet ...] [--datasets GunPoint ...] [--seeds N]
         [--folds load1 ...] [--device auto|cpu|cuda] [--max-epochs N]
-        [--results DIR] [--no-cache] [--plan]
+        [--results DIR] [--no-cache] [-v] [--plan] [--cached-only]
 
-``--plan`` lists the fits a command would run and how many are cached.
+``--plan`` lists the fits a command would run and how many are cached;
+``--cached-only`` writes the tables and figures from the cached fits alone.
 """
 
 from __future__ import annotations
@@ -135,7 +136,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, default=Path("results"))
     parser.add_argument("--no-cache", action="store_true", help="recompute all")
     parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="deep models print a line per epoch (-vv: a progress bar per epoch)",
+    )
+    parser.add_argument(
         "--plan", action="store_true", help="list the fits, cached or not; run none"
+    )
+    parser.add_argument(
+        "--cached-only", action="store_true", help="report the cached fits; run none"
     )
     return parser.parse_args(argv)
 
@@ -206,6 +217,8 @@ def build(model: str, problem: Problem, seed: int, n_train: int, args, suite_nam
         n_train=n_train,
     )
     estimator = MODELS[model].build(context)
+    if args.verbose and "verbose" in estimator.get_params():
+        estimator.set_params(verbose=args.verbose)
     if args.max_epochs and "max_epochs" in estimator.get_params():
         estimator.set_params(
             max_epochs=min(args.max_epochs, estimator.get_params()["max_epochs"])
@@ -231,8 +244,13 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
     ]
     cache = args.results / "cache"
     rows = []
+    missing = 0
     progress = tqdm(
-        work, desc="benchmark", unit="fit", file=sys.stderr, disable=args.plan
+        work,
+        desc="benchmark",
+        unit="fit",
+        file=sys.stderr,
+        disable=args.plan or args.cached_only,
     )
     for problem, model, seed, (fold, train, test) in progress:
         progress.set_postfix_str(f"{problem.dataset}/{problem.protocol}/{fold} {model}")
@@ -256,6 +274,9 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
             continue
         if path.exists() and not args.no_cache:
             row = json.loads(path.read_text())
+        elif args.cached_only:
+            missing += 1
+            continue
         else:
             curve = problem.protocol in CURVE_PROTOCOLS
             row = run_fold(estimator, problem, train, test, deep=deep, curve=curve)
@@ -266,7 +287,10 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
             path.write_text(json.dumps(row))
         row["true"] = problem.y[test].tolist()
         rows.append(row)
-    return pd.DataFrame(rows)
+    results = pd.DataFrame(rows)
+    results.attrs["planned"] = len(work)
+    results.attrs["missing"] = missing
+    return results
 
 
 def machine() -> str:
@@ -291,6 +315,14 @@ def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
         folder / "results.csv", index=False
     )
     lines = [f"Command: `{command}`", f"Machine: {machine()}", ""]
+    if results.attrs.get("missing"):
+        done = results.attrs["planned"] - results.attrs["missing"]
+        lines[-1:] = [
+            "",
+            f"Partial: {done} of the {results.attrs['planned']} fits of this "
+            "command have run; the tables show those.",
+            "",
+        ]
     cwru = results[results["dataset"] == "CWRU"]
     for protocol in [p for p in CWRU_PROTOCOLS if p in set(cwru["protocol"])]:
         part = cwru[cwru["protocol"] == protocol]
