@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import threading
 import time
 from typing import Any
@@ -18,7 +20,10 @@ class PeakMemory:
     """Peak growth of this process's resident memory while in the block.
 
     A background thread samples the RSS every 10 ms; ``peak_mb`` is the
-    largest increase over the RSS at entry. On CUDA, ``gpu_peak_mb`` is
+    largest increase over the RSS at entry. On entry, memory that earlier
+    work freed is handed back to the operating system (garbage collection,
+    then glibc's ``malloc_trim`` where it exists); otherwise a model could
+    reuse it unseen and look lighter than it is. On CUDA, ``gpu_peak_mb`` is
     torch's peak allocation during the block.
     """
 
@@ -30,6 +35,7 @@ class PeakMemory:
     def __enter__(self) -> PeakMemory:
         import psutil
 
+        _release_freed_memory()
         self._process = psutil.Process()
         self._start = self._process.memory_info().rss
         self._peak = self._start
@@ -100,6 +106,15 @@ class HeldOutCurve(Callback):
         predicted = self.estimator._labels_from_logits(logits)
         self.scores_.append(joint_accuracy(self.y, predicted))
         self.seconds_ += time.perf_counter() - start
+
+
+def _release_freed_memory() -> None:
+    gc.collect()
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to trim
+        return
+    libc.malloc_trim(0)
 
 
 def scores(y_true: np.ndarray, y_pred: np.ndarray, tasks: list[str]) -> dict:

@@ -332,8 +332,8 @@ def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
             "",
             "Mean over folds. Joint accuracy: all three tasks right (10 classes). "
             "Fit time per fold; peak MB: growth of the process's resident memory "
-            "during fit and predict (memory freed by an earlier model and reused "
-            "is not counted).",
+            "during fit and predict, from a baseline taken after freed memory is "
+            "handed back to the operating system.",
             "",
             report.cwru_table(part).to_markdown(index=False, floatfmt=".3f"),
             "",
