@@ -43,14 +43,20 @@ Usage::
         [--models resnet ...] [--datasets GunPoint ...] [--seeds N]
         [--folds load1 ...] [--device auto|cpu|cuda] [--max-epochs N]
         [--results DIR] [--no-cache] [-v] [--plan] [--cached-only]
+        [--workers N | --scheduler ADDRESS]
 
 ``--plan`` lists the fits a command would run and how many are cached;
 ``--cached-only`` writes the tables and figures from the cached fits alone.
+``--workers N`` runs N fits at once, each in its own process with its share
+of the cores; ``--scheduler`` sends the fits to a dask cluster (its workers
+must be able to import ``benchmarks`` and ``tsclf``). Fits that share a
+machine slow each other down, so their fit times are less comparable.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -132,7 +138,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--max-epochs", type=int, default=None, help="cap, deep only")
-    parser.add_argument("--n-jobs", type=int, default=-1)
+    parser.add_argument(
+        "--n-jobs", type=int, default=-1, help="parallel jobs inside a classical model"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="fits run at once, each in its own process with cores/workers threads",
+    )
+    parser.add_argument(
+        "--scheduler", default=None, help="dask scheduler address: fit on that cluster"
+    )
     parser.add_argument("--results", type=Path, default=Path("results"))
     parser.add_argument("--no-cache", action="store_true", help="recompute all")
     parser.add_argument(
@@ -226,70 +243,160 @@ def build(model: str, problem: Problem, seed: int, n_train: int, args, suite_nam
     return estimator
 
 
+@functools.cache
+def load_problem(protocol: str, dataset: str) -> Problem:
+    """A problem, loaded once per process."""
+    return cwru_problem(protocol) if dataset == "CWRU" else ucr_problem(dataset)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One fit: a model and seed on one fold of a problem, and its cache file.
+
+    It names its problem rather than holding it, so that sending it to
+    another process is cheap; each process loads a problem once.
+    """
+
+    protocol: str
+    dataset: str
+    model: str
+    seed: int
+    fold_name: str
+    path: Path
+
+    @property
+    def problem(self) -> Problem:
+        return load_problem(self.protocol, self.dataset)
+
+    @property
+    def fold(self) -> tuple[str, np.ndarray, np.ndarray]:
+        return next(fold for fold in self.problem.folds if fold[0] == self.fold_name)
+
+    def describe(self) -> str:
+        return f"{self.dataset}/{self.protocol}/{self.fold_name} {self.model}"
+
+
+def fit_unit(unit: Unit, args: argparse.Namespace) -> dict:
+    """Fit and score one unit, write its result to the cache and return it."""
+    problem = unit.problem
+    fold, train, test = unit.fold
+    estimator = build(unit.model, problem, unit.seed, len(train), args, args.suite)
+    family = MODELS[unit.model].family
+    curve = problem.protocol in CURVE_PROTOCOLS
+    row = run_fold(estimator, problem, train, test, deep=family == "deep", curve=curve)
+    row |= {"model": unit.model, "family": family}
+    row |= {"dataset": problem.dataset, "protocol": problem.protocol}
+    row |= {"fold": fold, "seed": unit.seed}
+    unit.path.parent.mkdir(parents=True, exist_ok=True)
+    unit.path.write_text(json.dumps(row))
+    return row
+
+
+def cache_path(
+    problem: Problem, model: str, seed: int, fold, args: argparse.Namespace
+) -> Path:
+    """Where a fit's result is cached: keyed by everything that changes it."""
+    name, train, _ = fold
+    estimator = build(model, problem, seed, len(train), args, args.suite)
+    fit_groups = problem.fit_groups
+    if MODELS[model].family != "deep" or fit_groups is None:
+        fit_groups = None
+    else:
+        fit_groups = fit_groups[train]
+    key = f"{model}__{name}__seed{seed}__{fingerprint(estimator, fit_groups)}"
+    return args.results / "cache" / problem.dataset / problem.protocol / f"{key}.json"
+
+
+def fit_all(units: list[Unit], args: argparse.Namespace, progress) -> list[dict]:
+    """Fit ``units`` one after the other, or on ``--workers`` processes, or on
+    the dask cluster at ``--scheduler``; rows come back in the order given."""
+    if args.workers == 1 and not args.scheduler:
+        rows = []
+        for unit in units:
+            progress.set_postfix_str(unit.describe())
+            rows.append(fit_unit(unit, args))
+            progress.update()
+        return rows
+    from contextlib import nullcontext
+
+    from joblib import Parallel, delayed, parallel_config
+
+    client, config, n_jobs = None, nullcontext(), args.workers
+    if args.scheduler:
+        from dask.distributed import Client
+
+        client = Client(args.scheduler)
+        config, n_jobs = parallel_config(backend="dask"), -1
+    tasks = (
+        delayed(_indexed_fit)(index, unit, args) for index, unit in enumerate(units)
+    )
+    rows: list[dict] = [{}] * len(units)
+    try:
+        with config:
+            parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+            for index, row in parallel(tasks):
+                rows[index] = row
+                progress.set_postfix_str(f"done: {units[index].describe()}")
+                progress.update()
+    finally:
+        if client is not None:
+            client.close()
+    return rows
+
+
+def _indexed_fit(index: int, unit: Unit, args: argparse.Namespace):
+    return index, fit_unit(unit, args)
+
+
 def run(args: argparse.Namespace) -> pd.DataFrame:
     from tqdm.auto import tqdm
 
-    units = plan(args)
-    loaded: dict[tuple[str, str], Problem] = {}
-    for protocol, dataset, _, _ in units:
-        if (protocol, dataset) not in loaded:
-            loaded[protocol, dataset] = (
-                cwru_problem(protocol) if dataset == "CWRU" else ucr_problem(dataset)
-            )
-    work = [
-        (loaded[protocol, dataset], model, seed, fold)
-        for protocol, dataset, model, seed in units
-        for fold in loaded[protocol, dataset].folds
-        if args.folds is None or fold[0] in args.folds
+    units = []
+    for protocol, dataset, model, seed in plan(args):
+        problem = load_problem(protocol, dataset)
+        for fold in problem.folds:
+            if args.folds is None or fold[0] in args.folds:
+                path = cache_path(problem, model, seed, fold, args)
+                units.append(Unit(protocol, dataset, model, seed, fold[0], path))
+    cached = [unit.path.exists() and not args.no_cache for unit in units]
+    if args.plan:
+        return pd.DataFrame(
+            {
+                "dataset": [unit.dataset for unit in units],
+                "protocol": [unit.protocol for unit in units],
+                "model": [unit.model for unit in units],
+                "fits": 1,
+                "cached": np.array(cached, dtype=int),
+            }
+        )
+    todo = [
+        unit
+        for unit, is_cached in zip(units, cached, strict=True)
+        if not (is_cached or args.cached_only)
     ]
-    cache = args.results / "cache"
-    rows = []
-    missing = 0
     progress = tqdm(
-        work,
+        total=len(units),
+        initial=sum(cached),
         desc="benchmark",
         unit="fit",
         file=sys.stderr,
-        disable=args.plan or args.cached_only,
+        disable=args.cached_only,
     )
-    for problem, model, seed, (fold, train, test) in progress:
-        progress.set_postfix_str(f"{problem.dataset}/{problem.protocol}/{fold} {model}")
-        estimator = build(model, problem, seed, len(train), args, args.suite)
-        family = MODELS[model].family
-        deep = family == "deep"
-        fit_groups = problem.fit_groups
-        fit_groups = fit_groups[train] if deep and fit_groups is not None else None
-        key = f"{model}__{fold}__seed{seed}__{fingerprint(estimator, fit_groups)}.json"
-        path = cache / problem.dataset / problem.protocol / key
-        if args.plan:
-            rows.append(
-                {
-                    "dataset": problem.dataset,
-                    "protocol": problem.protocol,
-                    "model": model,
-                    "fits": 1,
-                    "cached": int(path.exists() and not args.no_cache),
-                }
-            )
-            continue
-        if path.exists() and not args.no_cache:
-            row = json.loads(path.read_text())
-        elif args.cached_only:
-            missing += 1
-            continue
+    fitted = dict(zip(todo, fit_all(todo, args, progress), strict=True))
+    progress.close()
+    rows = []
+    for unit, is_cached in zip(units, cached, strict=True):
+        if is_cached:
+            row = json.loads(unit.path.read_text())
+        elif unit in fitted:
+            row = fitted[unit]
         else:
-            curve = problem.protocol in CURVE_PROTOCOLS
-            row = run_fold(estimator, problem, train, test, deep=deep, curve=curve)
-            row |= {"model": model, "family": family}
-            row |= {"dataset": problem.dataset, "protocol": problem.protocol}
-            row |= {"fold": fold, "seed": seed}
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(row))
-        row["true"] = problem.y[test].tolist()
+            continue
+        row["true"] = unit.problem.y[unit.fold[2]].tolist()
         rows.append(row)
     results = pd.DataFrame(rows)
-    results.attrs["planned"] = len(work)
-    results.attrs["missing"] = missing
+    results.attrs["planned"] = len(units)
+    results.attrs["missing"] = len(units) - len(rows)
     return results
 
 

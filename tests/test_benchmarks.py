@@ -162,6 +162,23 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(tmp_path, monkeypatch
     np.testing.assert_allclose(again["joint acc"], results["joint acc"])
 
 
+def test_workers_and_a_dask_cluster_give_the_same_rows_in_order(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    args = ["--models", "spectral-rf", "--n-jobs", "1"]
+    one = run.main([*args, "--results", str(tmp_path / "one")])
+    two = run.main([*args, "--results", str(tmp_path / "two"), "--workers", "2"])
+    with distributed.LocalCluster(n_workers=2, processes=False) as cluster:
+        address = cluster.scheduler_address
+        on_dask = run.main(
+            [*args, "--results", str(tmp_path / "d"), "--scheduler", address]
+        )
+    for other in (two, on_dask):
+        assert list(other["model"]) == list(one["model"])
+        assert list(other["fold"]) == list(one["fold"])
+        np.testing.assert_array_equal(other["joint acc"], one["joint acc"])
+        assert other["predicted"].tolist() == one["predicted"].tolist()
+
+
 def test_cache_key_follows_the_settings_that_change_results():
     problem = cwru_problem("lolo")
     args = run.parse_args(["--max-epochs", "1"])
