@@ -79,8 +79,10 @@ class HeldOutCurve(Callback):
     weights kept, and the random state is restored afterwards, so a fit with
     the curve is identical to one without. They show whether training has
     settled: a run whose accuracy still swings from one epoch to the next is
-    not done. The time spent here is kept in ``seconds_`` so that fit time
-    can leave it out.
+    not done. When early stopping ends training it stops the epoch's
+    callbacks, so the last epoch (whose weights are then replaced by the
+    best epoch's) is not scored. The time spent here is kept in
+    ``seconds_`` so that fit time can leave it out.
     """
 
     def __init__(self, estimator, X: np.ndarray, y: np.ndarray) -> None:
