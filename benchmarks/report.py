@@ -42,6 +42,8 @@ def cwru_table(results: pd.DataFrame) -> pd.DataFrame:
 def fold_table(results: pd.DataFrame, metric: str = "joint acc") -> pd.DataFrame:
     """One row per model: ``metric`` on each fold and the mean, best first.
 
+    Folds not run yet are blank, and so is the mean of a model that lacks one.
+
     Where a held-out curve was recorded (deep models under
     leave-one-load-out), the range of the held-out accuracy over each fold's
     last five epochs follows: a narrow range means training has settled.
@@ -49,7 +51,8 @@ def fold_table(results: pd.DataFrame, metric: str = "joint acc") -> pd.DataFrame
     table = results.pivot_table(
         index="model", columns="fold", values=metric, aggfunc="mean", sort=False
     )
-    table["mean"] = table.mean(axis=1)
+    # A model with a fold still to run has no mean yet.
+    table["mean"] = table.mean(axis=1, skipna=False)
     if "last-5 min" in results:
         curves = results.dropna(subset=["last-5 min"])
         ranges = curves.assign(
@@ -61,8 +64,9 @@ def fold_table(results: pd.DataFrame, metric: str = "joint acc") -> pd.DataFrame
             ]
         ).pivot(index="model", columns="fold", values="cell")
         ranges.columns = [f"{fold}, last 5 epochs" for fold in ranges.columns]
-        table = table.join(ranges).fillna("")
-    return table.sort_values("mean", ascending=False).reset_index()
+        table = table.join(ranges)
+    table = table.sort_values("mean", ascending=False).round(3)
+    return table.astype(object).where(table.notna(), "").reset_index()
 
 
 def ucr_table(results: pd.DataFrame) -> pd.DataFrame:

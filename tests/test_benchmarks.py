@@ -138,6 +138,10 @@ def test_fold_table_gives_each_fold_and_the_settling_range():
     assert table.loc[0, "mean"] == pytest.approx(0.9)
     assert table.loc[0, "load1, last 5 epochs"] == "0.800 to 0.860"
     assert table.loc[1, "load0, last 5 epochs"] == ""
+    # A model with a fold still to run has no mean.
+    partial = report.fold_table(results.drop(index=2))
+    assert partial.set_index("model").loc["b", "mean"] == ""
+    assert list(partial["model"]) == ["a", "b"]
 
 
 def test_runner_writes_tables_figures_and_reuses_its_cache(tmp_path, monkeypatch):
