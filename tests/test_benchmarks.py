@@ -164,6 +164,16 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(tmp_path, monkeypatch
     monkeypatch.setattr(run, "run_fold", refuse)
     again = run.main(args)
     np.testing.assert_allclose(again["joint acc"], results["joint acc"])
+    # With a model not run yet: --plan counts, --cached-only reports the rest.
+    wider = ["--models", "cesium-rf", "spectral-rf", *args[2:]]
+    planned = run.main([*wider, "--plan"])
+    assert planned.groupby("model")["cached"].sum().to_dict() == {
+        "cesium-rf": 3,
+        "spectral-rf": 0,
+    }
+    partial = run.main([*wider, "--cached-only"])
+    assert list(partial["model"]) == ["cesium-rf"] * 3
+    assert "Partial: 3 of the 6 fits" in (out / "summary.md").read_text()
 
 
 def test_workers_and_a_dask_cluster_give_the_same_rows_in_order(tmp_path):
