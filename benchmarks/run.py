@@ -84,13 +84,19 @@ from tsclf.datasets import TASKS as CWRU_TASKS
 # epoch under these protocols (reporting only; its time is left out of the
 # fit time). Three epochs of the quick suite have nothing to settle.
 CURVE_PROTOCOLS = ("lolo",)
-CLASSICAL = ("cesium-rf", "cesium-svc", "spectral-rf", "minirocket")
+# The classical pipelines and the MiniRocket anchor.
+BASELINES = ("cesium-rf", "cesium-svc", "spectral-rf", "minirocket")
 QUICK_DEEP = ("mlp", "cnn", "resnet", "lstm", "gru", "transformer")
 ALL_CWRU = tuple(name for name in MODELS if name != "resnet-fullres")
 # Short series: InceptionTime and LSTM-FCN train for hundreds of epochs on
 # UCR; on OSULeaf, ACSF1 and PLAID that takes hours per seed on a CPU.
-SHORT_UCR = ("GunPoint", "ArrowHead", "ItalyPowerDemand", "BasicMotions")
-SHORT_UCR += ("JapaneseVowels",)
+SHORT_UCR = (
+    "GunPoint",
+    "ArrowHead",
+    "ItalyPowerDemand",
+    "BasicMotions",
+    "JapaneseVowels",
+)
 
 
 @dataclass(frozen=True)
@@ -104,10 +110,10 @@ class Part:
 
 
 SUITES: dict[str, tuple[Part, ...]] = {
-    "quick": (Part(("lolo",), CLASSICAL + QUICK_DEEP),),
+    "quick": (Part(("lolo",), BASELINES + QUICK_DEEP),),
     "full": (
         Part(("lolo",), ALL_CWRU),
-        Part(("leaky", "recording"), CLASSICAL + QUICK_DEEP),
+        Part(("leaky", "recording"), BASELINES + QUICK_DEEP),
         Part(("ucr",), ("minirocket", "cesium-rf"), UCR_DATASETS, seeds=3),
         Part(
             ("ucr",),

@@ -61,7 +61,7 @@ def test_suites_are_parts_narrowed_by_the_command_line():
     lolo = [unit for unit in full if unit[0] == "lolo"]
     assert {model for _, _, model, _ in lolo} == set(run.ALL_CWRU)
     leaky_models = {model for protocol, _, model, _ in full if protocol == "leaky"}
-    assert leaky_models == set(run.CLASSICAL + run.QUICK_DEEP)
+    assert leaky_models == set(run.BASELINES + run.QUICK_DEEP)
     plaid = {model for _, dataset, model, _ in full if dataset == "PLAID"}
     assert plaid == {"minirocket", "cesium-rf"}
     assert len({unit for unit in full if unit[2] == "inception"}) == 1 + 5 * 3
