@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from skorch.callbacks import Callback
 
+from tsclf.deep._base import network_logits
 from tsclf.metrics import joint_accuracy, task_score
 
 CURVE_TAIL = 5  # epochs over which the held-out curve's spread is reported
@@ -103,8 +104,7 @@ class HeldOutCurve(Callback):
         # loader's); restoring it leaves dropout and shuffling untouched.
         cuda = str(net.device).startswith("cuda")
         with torch.random.fork_rng(devices=[net.device] if cuda else []):
-            outputs = net.forward(self.estimator._transform_input(self.X))
-        logits = [output.numpy() for output in outputs]
+            logits = network_logits(net, self.estimator._transform_input(self.X))
         predicted = self.estimator._labels_from_logits(logits)
         self.scores_.append(joint_accuracy(self.y, predicted))
         self.seconds_ += time.perf_counter() - start
@@ -142,9 +142,8 @@ def run_fold(
     whose time is not counted in the fit time).
     """
     device = getattr(estimator, "device", None)
-    fit_params = {}
-    if deep and problem.fit_groups is not None:
-        fit_params["groups"] = problem.fit_groups[train]
+    groups = problem.deep_fit_groups(train) if deep else None
+    fit_params = {} if groups is None else {"groups": groups}
     heldout = None
     if deep and curve:
         heldout = HeldOutCurve(estimator, problem.X[test], problem.y[test])

@@ -55,6 +55,10 @@ class Problem:
     fit_groups: np.ndarray | None = None  # deep models' validation blocks
     sampling_rate: float = 1.0
 
+    def deep_fit_groups(self, train: np.ndarray) -> np.ndarray | None:
+        """The ``groups`` a deep model's ``fit`` gets on ``train``, if any."""
+        return None if self.fit_groups is None else self.fit_groups[train]
+
 
 def cwru_problem(protocol: str, seed: int = 0) -> Problem:
     """The embedded CWRU windows split under ``protocol``."""

@@ -305,11 +305,8 @@ def cache_path(
     """Where a fit's result is cached: keyed by everything that changes it."""
     name, train, _ = fold
     estimator = build(model, problem, seed, len(train), args, args.suite)
-    fit_groups = problem.fit_groups
-    if MODELS[model].family != "deep" or fit_groups is None:
-        fit_groups = None
-    else:
-        fit_groups = fit_groups[train]
+    deep = MODELS[model].family == "deep"
+    fit_groups = problem.deep_fit_groups(train) if deep else None
     key = f"{model}__{name}__seed{seed}__{fingerprint(estimator, fit_groups)}"
     return args.results / "cache" / problem.dataset / problem.protocol / f"{key}.json"
 

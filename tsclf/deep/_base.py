@@ -459,17 +459,25 @@ class BaseDeepEstimator(BaseEstimator):
         """Run the network on validated, preprocessed X; one array per head."""
         check_is_fitted(self, "net_")
         X = self._transform_input(self._validate_X(X, reset=False))
-        self.net_.module_.eval()
-        outputs = self.net_.forward(X, training=False, device="cpu")
-        if isinstance(outputs, torch.Tensor):
-            outputs = (outputs,)
-        return [output.float().numpy() for output in outputs]
+        return network_logits(self.net_, X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         tags.non_deterministic = self.device != "cpu" and torch.cuda.is_available()
         return tags
+
+
+def network_logits(net, X: np.ndarray) -> list[np.ndarray]:
+    """Run a skorch net in evaluation mode on preprocessed X; one array per head.
+
+    Also usable during training (from a callback), before ``net_`` is set.
+    """
+    net.module_.eval()
+    outputs = net.forward(X, training=False, device="cpu")
+    if isinstance(outputs, torch.Tensor):
+        outputs = (outputs,)
+    return [output.float().numpy() for output in outputs]
 
 
 def _joint_accuracy(net, X, y) -> float:
