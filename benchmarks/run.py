@@ -513,4 +513,9 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
-    main()
+    # Under ``python -m`` this file runs as ``__main__``; worker processes
+    # (``--workers``, ``--scheduler``) unpickle functions by module name and
+    # cannot import ``__main__``, so run the importable module's ``main``.
+    from benchmarks.run import main as importable_main
+
+    importable_main()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import platform
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -191,6 +194,23 @@ def test_workers_and_a_dask_cluster_give_the_same_rows_in_order(tmp_path):
         assert list(other["fold"]) == list(one["fold"])
         np.testing.assert_array_equal(other["joint acc"], one["joint acc"])
         assert other["predicted"].tolist() == one["predicted"].tolist()
+
+
+def test_the_command_line_runs_fits_on_worker_processes(tmp_path):
+    # Under ``python -m`` the runner is ``__main__``, which worker processes
+    # cannot import; calling ``run.main`` in-process would not catch that.
+    command = ["-m", "benchmarks.run", "--models", "spectral-rf", "--n-jobs", "1"]
+    completed = subprocess.run(
+        [sys.executable, *command, "--workers", "2", "--results", str(tmp_path)],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    results = pd.read_csv(tmp_path / "quick" / "results.csv")
+    assert list(results["fold"]) == ["load0", "load1", "load2"]
+    assert "| spectral-rf" in completed.stdout
 
 
 def test_cache_key_follows_the_settings_that_change_results():
