@@ -45,7 +45,8 @@ Usage::
         [--results DIR] [--no-cache] [-v] [--plan] [--cached-only]
         [--workers N | --scheduler ADDRESS]
 
-``--plan`` lists the fits a command would run and how many are cached;
+``--plan`` lists the fits a command would run, how many are cached and the
+fit time those took;
 ``--cached-only`` writes the tables and figures from the cached fits alone.
 ``--workers N`` runs N fits at once, each in its own process with its share
 of the cores; ``--scheduler`` sends the fits to a dask cluster (its workers
@@ -371,6 +372,10 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
                 "model": [unit.model for unit in units],
                 "fits": 1,
                 "cached": np.array(cached, dtype=int),
+                "fit s": [
+                    json.loads(unit.path.read_text())["fit s"] if is_cached else 0.0
+                    for unit, is_cached in zip(units, cached, strict=True)
+                ],
             }
         )
     todo = [
@@ -425,15 +430,19 @@ def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
     results.drop(columns=["predicted", "true", "curve"], errors="ignore").to_csv(
         folder / "results.csv", index=False
     )
-    lines = [f"Command: `{command}`", f"Machine: {machine()}", ""]
+    lines = [f"Command: `{command}`", "", f"Machine: {machine()}", ""]
     if results.attrs.get("missing"):
         done = results.attrs["planned"] - results.attrs["missing"]
-        lines[-1:] = [
-            "",
+        lines += [
             f"Partial: {done} of the {results.attrs['planned']} fits of this "
             "command have run; the tables show those.",
             "",
         ]
+    lines += [
+        f"Fit time of these {len(results)} fits: "
+        f"{results['fit s'].sum() / 3600:.2f} h in all.",
+        "",
+    ]
     cwru = results[results["dataset"] == "CWRU"]
     for protocol in [p for p in CWRU_PROTOCOLS if p in set(cwru["protocol"])]:
         part = cwru[cwru["protocol"] == protocol]
@@ -497,9 +506,12 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     results = run(args)
     if args.plan:
         keys = ["dataset", "protocol", "model"]
-        table = results.groupby(keys, sort=False)[["fits", "cached"]].sum()
-        print(table.reset_index().to_markdown(index=False))
-        print(f"\n{table['cached'].sum()} of {table['fits'].sum()} fits cached.")
+        table = results.groupby(keys, sort=False)[["fits", "cached", "fit s"]].sum()
+        print(table.reset_index().to_markdown(index=False, floatfmt=".0f"))
+        print(
+            f"\n{table['cached'].sum()} of {table['fits'].sum()} fits cached; "
+            f"they took {table['fit s'].sum() / 3600:.2f} h of fit time."
+        )
         return results
     if results.empty:
         print("Nothing to run: no model applies to the data sets asked for.")

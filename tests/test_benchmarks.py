@@ -174,9 +174,14 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(tmp_path, monkeypatch
         "cesium-rf": 3,
         "spectral-rf": 0,
     }
+    # It adds up the fit time the cached fits took, from their cache files.
+    np.testing.assert_allclose(planned["fit s"].sum(), results["fit s"].sum())
     partial = run.main([*wider, "--cached-only"])
     assert list(partial["model"]) == ["cesium-rf"] * 3
-    assert "Partial: 3 of the 6 fits" in (out / "summary.md").read_text()
+    summary = (out / "summary.md").read_text()
+    assert "Partial: 3 of the 6 fits" in summary
+    hours = results["fit s"].sum() / 3600
+    assert f"Fit time of these 3 fits: {hours:.2f} h in all." in summary
 
 
 def test_workers_and_a_dask_cluster_give_the_same_rows_in_order(tmp_path):
