@@ -231,13 +231,16 @@ def plan(args: argparse.Namespace) -> list[tuple[str, str, str, int]]:
     return units
 
 
-def build(model: str, problem: Problem, seed: int, n_train: int, args, suite_name):
+def build(
+    model: str, problem: Problem, seed: int, n_train: int, args: argparse.Namespace
+):
+    """The estimator for one fit, with the command line's overrides applied."""
     context = Context(
         sampling_rate=problem.sampling_rate,
         seed=seed,
         n_jobs=args.n_jobs,
         device=args.device,
-        suite=suite_name,
+        suite=args.suite,
         protocol=problem.protocol,
         n_train=n_train,
     )
@@ -288,7 +291,7 @@ def fit_unit(unit: Unit, args: argparse.Namespace) -> dict:
     """Fit and score one unit, write its result to the cache and return it."""
     problem = unit.problem
     fold, train, test = unit.fold
-    estimator = build(unit.model, problem, unit.seed, len(train), args, args.suite)
+    estimator = build(unit.model, problem, unit.seed, len(train), args)
     family = MODELS[unit.model].family
     curve = problem.protocol in CURVE_PROTOCOLS and args.suite == "full"
     row = run_fold(estimator, problem, train, test, deep=family == "deep", curve=curve)
@@ -305,7 +308,7 @@ def cache_path(
 ) -> Path:
     """Where a fit's result is cached: keyed by everything that changes it."""
     name, train, _ = fold
-    estimator = build(model, problem, seed, len(train), args, args.suite)
+    estimator = build(model, problem, seed, len(train), args)
     deep = MODELS[model].family == "deep"
     fit_groups = problem.deep_fit_groups(train) if deep else None
     key = f"{model}__{name}__seed{seed}__{fingerprint(estimator, fit_groups)}"

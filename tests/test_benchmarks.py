@@ -220,10 +220,10 @@ def test_the_command_line_runs_fits_on_worker_processes(tmp_path):
 
 def test_cache_key_follows_the_settings_that_change_results():
     problem = cwru_problem("lolo")
-    args = run.parse_args(["--max-epochs", "1"])
-    short = run.build("mlp", problem, 0, 100, args, "full")
-    args = run.parse_args(["--max-epochs", "2"])
-    longer = run.build("mlp", problem, 0, 100, args, "full")
+    args = run.parse_args(["--suite", "full", "--max-epochs", "1"])
+    short = run.build("mlp", problem, 0, 100, args)
+    args = run.parse_args(["--suite", "full", "--max-epochs", "2"])
+    longer = run.build("mlp", problem, 0, 100, args)
     assert short.max_epochs == 1 and longer.max_epochs == 2
     assert run.fingerprint(short) != run.fingerprint(longer)
     # Parallelism and device do not change results: same key.
