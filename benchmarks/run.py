@@ -517,7 +517,10 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         )
         return results
     if results.empty:
-        print("Nothing to run: no model applies to the data sets asked for.")
+        if args.cached_only and results.attrs.get("planned"):
+            print(f"None of its {results.attrs['planned']} fits is cached yet.")
+        else:
+            print("Nothing to run: no model applies to the data sets asked for.")
         return results
     command = "python -m benchmarks.run " + " ".join(
         sys.argv[1:] if argv is None else argv

@@ -147,7 +147,9 @@ def test_fold_table_gives_each_fold_and_the_settling_range():
     assert list(partial["model"]) == ["a", "b"]
 
 
-def test_runner_writes_tables_figures_and_reuses_its_cache(tmp_path, monkeypatch):
+def test_runner_writes_tables_figures_and_reuses_its_cache(
+    tmp_path, monkeypatch, capsys
+):
     args = ["--models", "cesium-rf", "--results", str(tmp_path), "--n-jobs", "1"]
     results = run.main(args)
     assert list(results["fold"]) == ["load0", "load1", "load2"]
@@ -176,6 +178,9 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(tmp_path, monkeypatch
     }
     # It adds up the fit time the cached fits took, from their cache files.
     np.testing.assert_allclose(planned["fit s"].sum(), results["fit s"].sum())
+    nothing = run.main([*wider, "--cached-only", "--results", str(tmp_path / "new")])
+    assert nothing.empty
+    assert "None of its 6 fits is cached yet." in capsys.readouterr().out
     partial = run.main([*wider, "--cached-only"])
     assert list(partial["model"]) == ["cesium-rf"] * 3
     summary = (out / "summary.md").read_text()
