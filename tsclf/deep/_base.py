@@ -468,9 +468,10 @@ class BaseDeepEstimator(BaseEstimator):
         return tags
 
 
-def network_logits(net, X: np.ndarray) -> list[np.ndarray]:
+def network_logits(net, X) -> list[np.ndarray]:
     """Run a skorch net in evaluation mode on preprocessed X; one array per head.
 
+    ``X`` is anything ``net.forward`` takes (an array or a skorch dataset).
     Also usable during training (from a callback), before ``net_`` is set.
     """
     net.module_.eval()
@@ -482,9 +483,8 @@ def network_logits(net, X: np.ndarray) -> list[np.ndarray]:
 
 def _joint_accuracy(net, X, y) -> float:
     """Share of validation samples with every task right, for the history."""
-    outputs = net.forward(X)
-    outputs = (outputs,) if isinstance(outputs, torch.Tensor) else outputs
-    predicted = np.column_stack([output.argmax(dim=1).numpy() for output in outputs])
+    logits = network_logits(net, X)
+    predicted = np.column_stack([output.argmax(axis=1) for output in logits])
     if y is None:
         y = X.y
     y = np.asarray(y).reshape(predicted.shape)
