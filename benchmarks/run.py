@@ -59,6 +59,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import inspect
 import json
 import os
 import platform
@@ -178,10 +179,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def fingerprint(estimator, fit_groups: np.ndarray | None = None) -> str:
     """Short hash of what changes a result: the settings (not n_jobs, device
-    or verbose) and the validation blocks a deep model is given."""
+    or verbose), the defaults of the classes among them (a network's
+    hyperparameters, an optimizer's) and the validation blocks a deep model
+    is given."""
     ignored = ("n_jobs", "device", "verbose")
     params = sorted(
-        (name, repr(value))
+        (name, repr(value), _class_defaults(value))
         for name, value in estimator.get_params(deep=True).items()
         if not name.endswith(ignored) and not hasattr(value, "get_params")
     )
@@ -189,6 +192,23 @@ def fingerprint(estimator, fit_groups: np.ndarray | None = None) -> str:
     if fit_groups is not None:
         text += "|groups:" + ",".join(map(str, fit_groups))
     return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def _class_defaults(value) -> str:
+    """The constructor defaults of ``value`` if it is a class, else ""."""
+    if not inspect.isclass(value):
+        return ""
+    try:
+        parameters = inspect.signature(value).parameters.values()
+    except (TypeError, ValueError):  # builtins without a signature
+        return ""
+    return repr(
+        [
+            (parameter.name, parameter.default)
+            for parameter in parameters
+            if parameter.default is not inspect.Parameter.empty
+        ]
+    )
 
 
 def plan(args: argparse.Namespace) -> list[tuple[str, str, str, int]]:

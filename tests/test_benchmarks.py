@@ -238,6 +238,20 @@ def test_cache_key_follows_the_settings_that_change_results():
     assert run.fingerprint(short, blocks) != run.fingerprint(short, blocks[::-1])
 
 
+def test_cache_key_follows_the_network_defaults(monkeypatch):
+    # A network hyperparameter left at its default is not among the
+    # estimator's settings; changing that default must still miss the cache.
+    from tsclf.networks import MLP
+
+    problem = cwru_problem("lolo")
+    args = run.parse_args(["--suite", "full"])
+    before = run.fingerprint(run.build("mlp", problem, 0, 100, args))
+    assert before == run.fingerprint(run.build("mlp", problem, 0, 100, args))
+    hidden_sizes, dropout = MLP.__init__.__defaults__
+    monkeypatch.setattr(MLP.__init__, "__defaults__", (hidden_sizes, dropout + 0.1))
+    assert run.fingerprint(run.build("mlp", problem, 0, 100, args)) != before
+
+
 def test_ucr_settings_follow_dl4tsc_for_tiny_training_sets():
     context = Context(1.0, 0, 1, "cpu", "full", "ucr", n_train=50)
     resnet = MODELS["resnet"].build(context)
