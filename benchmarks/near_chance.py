@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
                 groups=problem.deep_fit_groups(train),
             )
             fit_s = time.perf_counter() - start
-            history = model.net_.history
+            history = model.history_
             rows.append(
                 {
                     "model": cls.__name__,
