@@ -33,7 +33,9 @@ Protocols are described in :mod:`benchmarks.protocols`, models in
 
 Every (data set, protocol, fold, model, seed) result is cached as JSON
 under ``<results>/cache/``, keyed by the model's settings, so a long suite
-can run in pieces (interrupt it any time) and re-running it only prints.
+can run in pieces and re-running it only prints. Interrupt it any time
+with Ctrl-C or ``kill``: worker processes stop with it, and the fits that
+finished stay cached.
 Results go to ``<results>/<suite>/``: ``results.csv``, ``summary.md`` and
 PNG figures (accuracy against fit time, confusion matrices).
 
@@ -551,9 +553,22 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
+    import signal
+
     # Under ``python -m`` this file runs as ``__main__``; worker processes
     # (``--workers``, ``--scheduler``) unpickle functions by module name and
     # cannot import ``__main__``, so run the importable module's ``main``.
     from benchmarks.run import main as importable_main
 
-    importable_main()
+    # ``kill`` stops a run as Ctrl-C does: joblib then stops the worker
+    # processes, which would otherwise finish their fits unattended.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        importable_main()
+    except KeyboardInterrupt:
+        print(
+            "\nInterrupted; the finished fits are cached and the same command "
+            "resumes the run.",
+            file=sys.stderr,
+        )
+        sys.exit(130)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import subprocess
 import sys
@@ -221,6 +222,51 @@ def test_the_command_line_runs_fits_on_worker_processes(tmp_path):
     results = pd.read_csv(tmp_path / "quick" / "results.csv")
     assert list(results["fold"]) == ["load0", "load1", "load2"]
     assert "| spectral-rf" in completed.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")
+def test_kill_stops_the_worker_processes_too(tmp_path):
+    import signal
+
+    import psutil
+
+    # Two ResNet fits of many epochs on GunPoint: both workers are busy for
+    # minutes when the runner is killed.
+    command = [sys.executable, "-m", "benchmarks.run", "--protocols", "ucr"]
+    command += ["--datasets", "GunPoint", "--models", "resnet", "--seeds", "2"]
+    log = tmp_path / "stderr.txt"
+    workers: list[psutil.Process] = []
+    with log.open("w") as stderr:
+        runner = subprocess.Popen(
+            [*command, "--workers", "2", "--results", str(tmp_path / "results")],
+            cwd=Path(__file__).resolve().parents[1],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            workers = [
+                child
+                for child in psutil.Process(runner.pid).children(recursive=True)
+                if "popen_loky" in " ".join(child.cmdline())
+            ]
+        assert len(workers) >= 2, "the runner never started its workers"
+        time.sleep(3)  # let the fits start
+        runner.send_signal(signal.SIGTERM)
+        runner.wait(timeout=60)
+        _, alive = psutil.wait_procs(workers, timeout=30)
+    finally:  # a failed run leaves nothing behind
+        if runner.poll() is None:
+            runner.kill()
+        for worker in workers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                worker.kill()
+    assert not alive, f"workers left running: {[p.pid for p in alive]}"
+    assert runner.returncode == 130, log.read_text()
+    assert "Interrupted" in log.read_text()
+    assert not list(tmp_path.rglob("*.json")), "no fit can have finished"
 
 
 def test_cache_key_follows_the_settings_that_change_results():
