@@ -27,6 +27,7 @@ About 10 minutes on 2 CPU cores, most of them for the single-sample GRU
 Usage::
 
     python -m benchmarks.near_chance [--fold load0] [--families mlp gru rnn]
+        [--seed 0] [--max-epochs N]
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         "--families", nargs="+", choices=sorted(VARIANTS), default=list(VARIANTS)
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--max-epochs", type=int, default=None, help="cap (a quick check only)"
+    )
     args = parser.parse_args(argv)
     problem = cwru_problem("lolo")
     folds = {name: (train, test) for name, train, test in problem.folds}
@@ -78,6 +82,8 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     for family in args.families:
         for cls, settings in VARIANTS[family]:
             model = cls(random_state=args.seed, **settings)
+            if args.max_epochs:
+                model.set_params(max_epochs=min(args.max_epochs, model.max_epochs))
             start = time.perf_counter()
             model.fit(
                 problem.X[train],

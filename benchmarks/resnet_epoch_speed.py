@@ -15,6 +15,7 @@ the target is a ratio of at most 1.0.
 Usage::
 
     python -m benchmarks.resnet_epoch_speed [--epochs N] [--device DEVICE]
+        [--batch-size 64] [--seed 0] [--n-windows N]
 """
 
 from __future__ import annotations
@@ -71,10 +72,18 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="auto")
+    parser.add_argument(
+        "--n-windows", type=int, default=None, help="N at random (a quick check)"
+    )
     args = parser.parse_args(argv)
     device = resolve_device(args.device)
     windows = load_cwru_windows()
     windows = windows.subset(windows.metadata["condition"].isin([0, 1]).to_numpy())
+    if args.n_windows:
+        rng = np.random.default_rng(args.seed)
+        windows = windows.subset(
+            np.sort(rng.choice(len(windows), args.n_windows, replace=False))
+        )
     y = windows.y.to_numpy()
     classes = [np.unique(y[:, t]) for t in range(y.shape[1])]
     codes = np.column_stack(

@@ -1,0 +1,45 @@
+"""The side benchmark scripts run end to end at tiny settings.
+
+Their figures are measured at their default settings (minutes each); these
+checks only keep the scripts working as the library changes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks import cesium_speed, near_chance, recurrent_spike, resnet_epoch_speed
+
+
+def test_near_chance_reports_each_variant(capsys):
+    table = near_chance.main(["--families", "mlp", "--max-epochs", "2"])
+    assert len(table) == len(near_chance.VARIANTS["mlp"])
+    assert table["settings"].iloc[0] == "defaults"
+    assert (table["epochs"] <= 2).all()
+    assert table["joint acc"].between(0, 1).all()
+    assert np.isfinite(table["last train loss"]).all()
+    assert "held-out load0" in capsys.readouterr().out
+
+
+def test_near_chance_rejects_an_unknown_fold():
+    with pytest.raises(SystemExit):
+        near_chance.main(["--fold", "load7"])
+
+
+def test_recurrent_spike_fits_the_three_recurrent_nets():
+    table = recurrent_spike.main(["--n-samples", "40"])
+    assert list(table["model"]) == ["RNNClassifier", "LSTMClassifier", "GRUClassifier"]
+    assert table["test accuracy"].between(0, 1).all()
+
+
+def test_cesium_speed_checks_the_fast_engine_against_cesium(capsys):
+    table = cesium_speed.main(["--n-windows", "4", "--n-jobs", "1", "--repeats", "1"])
+    assert (table["windows/s"] > 0).all()
+    assert "all within rtol 1e-6: True" in capsys.readouterr().out
+
+
+def test_resnet_epoch_speed_times_both_loops(capsys):
+    table = resnet_epoch_speed.main(["--epochs", "2", "--n-windows", "64"])
+    assert (table["s/epoch"] > 0).all()
+    assert "ratio ResNetClassifier / reference" in capsys.readouterr().out
