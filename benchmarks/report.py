@@ -24,6 +24,7 @@ METRIC_COLUMNS = (
 # Published models next to ours, by our model name.
 PUBLISHED_TWIN = {
     "mlp": "MLP",
+    "fcn": "FCN",
     "resnet": "ResNet",
     "resnet-fullres": "ResNet",
     "inception": "InceptionTime",

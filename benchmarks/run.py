@@ -21,7 +21,8 @@ Protocols are described in :mod:`benchmarks.protocols`, models in
   2. CWRU leaky and recording splits with the classical pipelines,
      MiniRocket and the six quick deep families (the leakage contrast);
   3. all eight UCR/UEA sets with MiniRocket and cesium + RF, 3 seeds;
-  4. the UCR/UEA sets but PLAID with MLP, CNN and both ResNets, 3 seeds;
+  4. the UCR/UEA sets but PLAID with MLP, FCN, CNN and both ResNets,
+     3 seeds;
   5. the five short UCR/UEA sets (GunPoint, ArrowHead, ItalyPowerDemand,
      BasicMotions, JapaneseVowels) with InceptionTime and LSTM-FCN, 3 seeds.
 
@@ -91,7 +92,9 @@ CURVE_PROTOCOLS = ("lolo",)
 # The classical pipelines and the MiniRocket anchor.
 BASELINES = ("cesium-rf", "cesium-svc", "spectral-rf", "minirocket")
 QUICK_DEEP = ("mlp", "cnn", "resnet", "lstm", "gru", "transformer")
-ALL_CWRU = tuple(name for name in MODELS if name != "resnet-fullres")
+# Configurations kept for the comparison with dl-4-tsc's UCR figures.
+UCR_TWINS = ("resnet-fullres", "fcn")
+ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS)
 # Short series: InceptionTime and LSTM-FCN train for hundreds of epochs on
 # UCR; on OSULeaf, ACSF1 and PLAID that takes hours per seed on a CPU.
 SHORT_UCR = (
@@ -121,7 +124,7 @@ SUITES: dict[str, tuple[Part, ...]] = {
         Part(("ucr",), ("minirocket", "cesium-rf"), UCR_DATASETS, seeds=3),
         Part(
             ("ucr",),
-            ("mlp", "cnn", "resnet", "resnet-fullres"),
+            ("mlp", "fcn", "cnn", "resnet", "resnet-fullres"),
             tuple(name for name in UCR_DATASETS if name != "PLAID"),
             seeds=3,
         ),

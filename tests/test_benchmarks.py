@@ -308,6 +308,23 @@ def test_ucr_settings_follow_dl4tsc_for_tiny_training_sets():
     assert quick.max_epochs == 3
 
 
+def test_fcn_is_dl4tsc_fcn_at_full_resolution():
+    import torch
+
+    context = Context(1.0, 0, 1, "cpu", "full", "ucr", n_train=12)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(12, 1, 40)), np.repeat(["a", "b"], 6)
+    network = MODELS["fcn"].build(context).set_params(max_epochs=1).fit(X, y)
+    network = network.net_.module_
+    convolutions = [m for m in network.modules() if isinstance(m, torch.nn.Conv1d)]
+    shapes = [(conv.out_channels, conv.kernel_size[0]) for conv in convolutions]
+    assert shapes == [(128, 8), (256, 5), (128, 3)]
+    dropouts = [m.p for m in network.modules() if isinstance(m, torch.nn.Dropout)]
+    assert not any(dropouts)
+    before_average = network.features[:-3]  # average, flatten, dropout
+    assert before_average(torch.zeros(2, 1, 40)).shape == (2, 128, 40)
+
+
 def test_published_gaps():
     results = pd.DataFrame(
         {
