@@ -34,7 +34,8 @@ Protocols are described in :mod:`benchmarks.protocols`, models in
 
 Every (data set, protocol, fold, model, seed) result is cached as JSON
 under ``<results>/cache/``, keyed by the model's settings, so a long suite
-can run in pieces and re-running it only prints. Interrupt it any time
+can run in pieces and re-running it only prints. Several runs may share a
+cache: each skips the fits another has finished. Interrupt it any time
 with Ctrl-C or ``kill``: worker processes stop with it, and the fits that
 finished stay cached.
 Results go to ``<results>/<suite>/``: ``results.csv``, ``summary.md`` and
@@ -313,7 +314,13 @@ class Unit:
 
 
 def fit_unit(unit: Unit, args: argparse.Namespace) -> dict:
-    """Fit and score one unit, write its result to the cache and return it."""
+    """Fit and score one unit, write its result to the cache and return it.
+
+    A result that another run sharing the cache wrote since this run made
+    its plan is read instead of fitted again.
+    """
+    if unit.path.exists() and not args.no_cache:
+        return json.loads(unit.path.read_text())
     problem = unit.problem
     fold, train, test = unit.fold
     estimator = build(unit.model, problem, unit.seed, len(train), args)

@@ -190,6 +190,23 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(
     assert f"Fit time of these 3 fits: {hours:.2f} h in all." in summary
 
 
+def test_a_fit_another_run_finished_meanwhile_is_read_not_redone(tmp_path, monkeypatch):
+    args = run.parse_args(["--models", "cesium-rf", "--results", str(tmp_path)])
+    path = tmp_path / "cache" / "unit.json"
+    unit = run.Unit("lolo", "CWRU", "cesium-rf", 0, "load0", path)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"joint acc": 0.5}')  # written by a concurrent run
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a finished fit was redone")
+
+    monkeypatch.setattr(run, "run_fold", refuse)
+    assert run.fit_unit(unit, args) == {"joint acc": 0.5}
+    args.no_cache = True
+    with pytest.raises(AssertionError, match="redone"):
+        run.fit_unit(unit, args)
+
+
 def test_workers_and_a_dask_cluster_give_the_same_rows_in_order(tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     args = ["--models", "spectral-rf", "--n-jobs", "1"]
