@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.protocols import cwru_problem
+from benchmarks.run import cap_epochs
 from tsclf.classification import GRUClassifier, MLPClassifier, RNNClassifier
 from tsclf.metrics import joint_accuracy
 
@@ -81,9 +82,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     rows = []
     for family in args.families:
         for cls, settings in VARIANTS[family]:
-            model = cls(random_state=args.seed, **settings)
-            if args.max_epochs:
-                model.set_params(max_epochs=min(args.max_epochs, model.max_epochs))
+            model = cap_epochs(cls(random_state=args.seed, **settings), args.max_epochs)
             start = time.perf_counter()
             model.fit(
                 problem.X[train],

@@ -273,9 +273,15 @@ def build(
     estimator = MODELS[model].build(context)
     if args.verbose and "verbose" in estimator.get_params():
         estimator.set_params(verbose=args.verbose)
-    if args.max_epochs and "max_epochs" in estimator.get_params():
+    return cap_epochs(estimator, args.max_epochs)
+
+
+def cap_epochs(estimator, max_epochs: int | None):
+    """Lower a deep model's ``max_epochs`` to at most ``max_epochs``; others
+    and ``None`` pass unchanged."""
+    if max_epochs and "max_epochs" in estimator.get_params():
         estimator.set_params(
-            max_epochs=min(args.max_epochs, estimator.get_params()["max_epochs"])
+            max_epochs=min(max_epochs, estimator.get_params()["max_epochs"])
         )
     return estimator
 
