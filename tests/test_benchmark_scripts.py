@@ -9,7 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks import cesium_speed, near_chance, recurrent_spike, resnet_epoch_speed
+from benchmarks import (
+    cesium_speed,
+    dl4tsc_gap,
+    near_chance,
+    recurrent_spike,
+    resnet_epoch_speed,
+)
 
 
 def test_near_chance_reports_each_variant(capsys):
@@ -43,3 +49,14 @@ def test_resnet_epoch_speed_times_both_loops(capsys):
     table = resnet_epoch_speed.main(["--epochs", "2", "--n-windows", "64"])
     assert (table["s/epoch"] > 0).all()
     assert "ratio ResNetClassifier / reference" in capsys.readouterr().out
+
+
+def test_dl4tsc_gap_sets_each_variant_beside_its_published_network(capsys):
+    variants = ["resnet-fullres", "fcn, 2000 epochs"]
+    argv = ["--dataset", "ItalyPowerDemand", "--seeds", "2", "--workers", "1"]
+    table = dl4tsc_gap.main([*argv, "--max-epochs", "1", "--variants", *variants])
+    assert list(table["variant"]) == variants
+    assert list(table["published"]) == ["ResNet 0.963", "FCN 0.961"]
+    assert (table["epochs"] == "1, 1").all()
+    assert np.allclose(table["gap (points)"], 100 * (table["mean"] - [0.963, 0.961]))
+    assert "ItalyPowerDemand, official split, 2 seeds" in capsys.readouterr().out
