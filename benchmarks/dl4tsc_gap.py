@@ -14,12 +14,14 @@ the published dl-4-tsc mean (Ismail Fawaz et al. 2019). The changes:
   resolution, as dl-4-tsc's ResNet does, instead of the default's eight
   blocks, three of which halve the length.
 
-The fits run as the suite's do (``--workers 2`` gives each fit one core,
-like ``python -m benchmarks.run --workers 2``), so a variant without a
-change reproduces the suite's figures. Float sums differ with the thread
-count, so other worker counts give slightly different accuracies.
+Each variant is compared with the unchanged model on the same seeds, in
+the same run: on ArrowHead's 36 training series one seed differs from the
+next by several points, more than most of the changes do. The fits run as
+the suite's do with ``--workers 2``, one core each. Float sums differ with
+the thread count, and the suite's first UCR fits ran one at a time on two
+threads, so the unchanged models need not repeat its cached figures.
 
-About 30 minutes on 2 CPU cores for ArrowHead and 3 seeds, most of it for
+About 40 minutes on 2 CPU cores for ArrowHead and 3 seeds, most of it for
 the long-trained variants.
 
 Usage::
