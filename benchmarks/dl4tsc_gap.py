@@ -47,7 +47,10 @@ from benchmarks.run import cap_epochs, load_problem
 # Variant name: (the suite's model, settings changed from the suite's).
 VARIANTS: dict[str, tuple[str, dict]] = {
     "resnet": ("resnet", {}),
-    "resnet, 1500 epochs": ("resnet", {"max_epochs": 1500, "patience": 1500}),
+    "resnet, 1500 epochs": (
+        "resnet",
+        {"max_epochs": 1500, "early_stopping_patience": 1500},
+    ),
     "resnet, no dropout": (
         "resnet",
         {"module__block_dropout": 0.0, "module__head_dropout": 0.0},
@@ -55,10 +58,10 @@ VARIANTS: dict[str, tuple[str, dict]] = {
     "resnet-fullres": ("resnet-fullres", {}),
     "resnet-fullres, 1500 epochs": (
         "resnet-fullres",
-        {"max_epochs": 1500, "patience": 1500},
+        {"max_epochs": 1500, "early_stopping_patience": 1500},
     ),
     "fcn": ("fcn", {}),
-    "fcn, 2000 epochs": ("fcn", {"max_epochs": 2000, "patience": 2000}),
+    "fcn, 2000 epochs": ("fcn", {"max_epochs": 2000, "early_stopping_patience": 2000}),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from skorch.callbacks import Callback
 
-from tsclf.deep._base import network_logits
+from tsclf.deep import network_logits
 from tsclf.metrics import joint_accuracy, task_score
 
 CURVE_TAIL = 5  # epochs over which the held-out curve's spread is reported
@@ -96,6 +96,12 @@ class HeldOutCurve(Callback):
         self.seconds_ = 0.0
         return self
 
+    def _preprocessed(self) -> np.ndarray:
+        """The held-out windows as the network sees them (public attributes)."""
+        X = np.asarray(self.X, dtype=np.float32)
+        preprocessor = self.estimator.preprocessor_
+        return X if preprocessor is None else preprocessor.transform(X)
+
     def on_epoch_end(self, net, **kwargs) -> None:
         import torch
 
@@ -104,8 +110,8 @@ class HeldOutCurve(Callback):
         # loader's); restoring it leaves dropout and shuffling untouched.
         cuda = str(net.device).startswith("cuda")
         with torch.random.fork_rng(devices=[net.device] if cuda else []):
-            logits = network_logits(net, self.estimator._transform_input(self.X))
-        predicted = self.estimator._labels_from_logits(logits)
+            logits = network_logits(net, self._preprocessed())
+        predicted = self.estimator.label_encoder_.predict(logits)
         self.scores_.append(joint_accuracy(self.y, predicted))
         self.seconds_ += time.perf_counter() - start
 

@@ -150,10 +150,10 @@ def deep_params(context: Context) -> dict:
         return {"max_epochs": 3}
     if context.protocol == "ucr":
         return {
-            "validation_fraction": 0.0,
+            "validation": None,
             "batch_size": max(1, min(context.n_train // 10, 16)),
             "max_epochs": 500,
-            "patience": 50,
+            "early_stopping_patience": 50,
             "lr_scheduler__patience": 20,
             "lr_scheduler__min_lr": 1e-4,
         }

@@ -48,9 +48,9 @@ VARIANTS: dict[str, list[tuple[type, dict]]] = {
         (MLPClassifier, {}),
         (MLPClassifier, {"class_weight": "balanced"}),
         (MLPClassifier, {"lr": 1e-4}),
-        (MLPClassifier, {"standardize": False}),
+        (MLPClassifier, {"preprocessor": None}),
         (MLPClassifier, {"module__dropout": 0.5, "optimizer__weight_decay": 0.1}),
-        (MLPClassifier, {"patience": None}),
+        (MLPClassifier, {"early_stopping_patience": None}),
     ],
     "gru": [
         (GRUClassifier, {"module__chunk_size": 1}),

@@ -30,7 +30,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from tsclf.classification import ResNetClassifier
 from tsclf.datasets import load_cwru_windows
-from tsclf.deep._base import resolve_device
+from tsclf.deep import resolve_device
 from tsclf.networks import ResNet1d
 
 
@@ -100,8 +100,8 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     ours = ResNetClassifier(
         max_epochs=args.epochs,
         batch_size=args.batch_size,
-        validation_fraction=0.0,
-        patience=None,
+        validation=None,
+        early_stopping_patience=None,
         lr_scheduler=None,
         gradient_clip=None,
         random_state=args.seed,

@@ -93,7 +93,7 @@ def test_held_out_curve_is_recorded_without_touching_training():
 
     def mlp():
         # No early stopping: the weights kept are the last epoch's.
-        return MLPClassifier(max_epochs=3, patience=None, random_state=0)
+        return MLPClassifier(max_epochs=3, early_stopping_patience=None, random_state=0)
 
     with_curve = run_fold(mlp(), problem, train, test, deep=True, curve=True)
     without = run_fold(mlp(), problem, train, test, deep=True)
@@ -318,7 +318,7 @@ def test_cache_key_follows_the_network_defaults(monkeypatch):
 def test_ucr_settings_follow_dl4tsc_for_tiny_training_sets():
     context = Context(1.0, 0, 1, "cpu", "full", "ucr", n_train=50)
     resnet = MODELS["resnet"].build(context)
-    assert resnet.batch_size == 5 and resnet.validation_fraction == 0.0
+    assert resnet.batch_size == 5 and resnet.validation is None
     quick = MODELS["resnet"].build(
         Context(1.0, 0, 1, "cpu", "quick", "lolo", n_train=2000)
     )

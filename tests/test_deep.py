@@ -15,7 +15,6 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from tsclf import classification, regression
-from tsclf._losses import IGNORE_INDEX, MultiTaskCrossEntropy
 from tsclf.classification import (
     CNNClassifier,
     GRUClassifier,
@@ -23,19 +22,22 @@ from tsclf.classification import (
     ResNetClassifier,
 )
 from tsclf.datasets import load_cwru_windows, load_ucr_uea, make_spike_anomaly
-from tsclf.deep._base import resolve_device
-from tsclf.deep._split import validation_split
-from tsclf.model_selection import LeaveOneConditionOut
+from tsclf.deep import IGNORE_INDEX, MultiTaskCrossEntropy, resolve_device
+from tsclf.model_selection import LeaveOneConditionOut, ValidationSplit
 from tsclf.regression import GRURegressor, LSTMRegressor, RNNRegressor
 from tsclf.transformers import WindowStandardizer
 from tsclf.windows import make_forecasting_windows
+
+from estimator_params import tiny
 
 CLASSIFIERS = [getattr(classification, name) for name in classification.__all__]
 REGRESSORS = [getattr(regression, name) for name in regression.__all__]
 
 
 def _tiny(cls, **params):
-    return cls(**{**cls._test_params(), "standardize": True, **params})
+    """Tiny settings, with the estimator's default preprocessor."""
+    default = cls().preprocessor
+    return tiny(cls, preprocessor=default, **params)
 
 
 @pytest.fixture(scope="module")
@@ -150,17 +152,18 @@ def test_clone_and_set_params_reach_the_network():
 
 def test_thin_classes_show_their_own_defaults():
     assert ResNetClassifier().module.__name__ == "ResNet1d"
-    assert classification.ResNet2DClassifier().preprocessor.__name__ == "STFTImage"
-    assert RNNRegressor().standardize is False
-    assert MLPClassifier().get_params()["standardize"] is True
+    image = classification.ResNet2DClassifier().preprocessor
+    assert [type(step).__name__ for step in image] == [
+        "WindowStandardizer",
+        "STFTImage",
+    ]
+    assert RNNRegressor().preprocessor is None
+    assert isinstance(MLPClassifier().get_params()["preprocessor"], WindowStandardizer)
 
 
 def test_grid_search_tunes_the_network_with_groups(cwru_small):
     pipe = make_pipeline(
-        WindowStandardizer(),
-        ResNetClassifier(
-            **{**ResNetClassifier._test_params(), "max_epochs": 2, "standardize": False}
-        ),
+        WindowStandardizer(), tiny(ResNetClassifier, max_epochs=2, preprocessor=None)
     )
     grid = {"resnetclassifier__module__shared_size": [4, 8]}
     cv = LeaveOneConditionOut(cwru_small.metadata["condition"])
@@ -174,17 +177,22 @@ def test_grid_search_tunes_the_network_with_groups(cwru_small):
     assert search.best_estimator_[-1].net_.module_.shared[3].out_features in (4, 8)
 
 
+def _holdout(n, y, groups, seed=0, test_size=0.2):
+    X = np.zeros(n)
+    cv = ValidationSplit(test_size, random_state=np.random.RandomState(seed))
+    return next(cv.split(X, y, groups), None)
+
+
 def test_validation_split_keeps_whole_groups():
-    rng = np.random.RandomState(0)
     groups = np.repeat(np.arange(20), 5)
     y = np.repeat(np.arange(20) % 2, 5).astype(str)
-    train, valid = validation_split(100, y, groups, 0.2, rng)
+    train, valid = _holdout(100, y, groups)
     assert not set(groups[train]) & set(groups[valid])
     assert set(y[valid]) == {"0", "1"}
-    train, valid = validation_split(100, y, None, 0.2, rng)
+    train, valid = _holdout(100, y, None)
     assert len(valid) == 20
-    assert validation_split(100, y, groups, 0.0, rng) is None
-    assert validation_split(3, y[:3], None, 0.2, rng) is None
+    assert _holdout(3, y[:3], None) is None
+    assert _holdout(100, y, np.zeros(100)) is None  # a single group
 
 
 def test_history_and_verbose_output(capsys):
@@ -205,7 +213,9 @@ def test_history_and_verbose_output(capsys):
 
 def test_early_stopping_restores_the_best_epoch():
     X, y = make_spike_anomaly(n_samples=300, random_state=3)
-    clf = MLPClassifier(max_epochs=60, patience=2, lr=0.05, random_state=0).fit(X, y)
+    clf = MLPClassifier(
+        max_epochs=60, early_stopping_patience=2, lr=0.05, random_state=0
+    ).fit(X, y)
     losses = clf.history_[:, "valid_loss"]
     assert clf.n_epochs_ < 60
     best = int(np.argmin(losses))
@@ -228,10 +238,12 @@ def test_class_weight_and_task_weight_validation():
     [
         ({"device": "tpu"}, "device must be 'auto', 'cpu', 'cuda' or 'cuda:N'"),
         ({"module": int}, "module must be a torch.nn.Module class"),
-        ({"max_epochs": 0}, "max_epochs must be a positive int"),
-        ({"lr": -1.0}, "lr must be positive"),
-        ({"validation_fraction": 1.5}, r"validation_fraction must be in \[0, 1\)"),
-        ({"modul__x": 1}, r"Unknown parameters \['modul__x'\]"),
+        ({"max_epochs": 0}, r"The 'max_epochs' parameter of MLPClassifier"),
+        ({"lr": -1.0}, r"The 'lr' parameter of MLPClassifier"),
+        ({"validation": 1.5}, r"The 'validation' parameter of MLPClassifier"),
+        ({"early_stopping_patience": 0}, "early_stopping_patience"),
+        ({"gradient_clip": -1.0}, "gradient_clip"),
+        ({"modul__x": 1}, r"Unknown parameter 'modul__x'.*'module__x'"),
     ],
 )
 def test_bad_parameters_fail_in_fit(params, message):
@@ -307,7 +319,7 @@ def test_model_trained_on_cuda_loads_on_cpu(monkeypatch):
 def test_not_applicable_labels_are_gated(cwru_small):
     clf = _tiny(CNNClassifier, max_epochs=8, not_applicable="n/a")
     clf.fit(cwru_small.X, cwru_small.y)
-    assert [list(c) for c in clf._head_classes] == [
+    assert [list(c) for c in clf.label_encoder_.head_classes_] == [
         ["fault", "normal"],
         ["B", "IR", "OR"],
         ["007", "014", "021"],
@@ -345,12 +357,9 @@ def test_validation_groups_never_take_a_class_from_training():
     groups = np.repeat(np.arange(20), 4)
     y = np.repeat(np.arange(20) // 2, 4).astype(str)  # groups 2k, 2k+1: class k
     for seed in range(20):
-        train, valid = validation_split(80, y, groups, 0.2, np.random.RandomState(seed))
+        train, valid = _holdout(80, y, groups, seed)
         assert set(y[train]) == set(y)  # every class still trains
         assert len(set(groups[valid])) == 4
         assert not set(groups[train]) & set(groups[valid])
     lone = np.repeat(["a", "b"], 4)
-    assert (
-        validation_split(8, lone, np.repeat([0, 1], 4), 0.2, np.random.RandomState(0))
-        is None
-    )
+    assert _holdout(8, lone, np.repeat([0, 1], 4)) is None

@@ -3,6 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from estimator_params import tiny
+
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
@@ -50,7 +52,7 @@ def test_training_curves_from_a_fitted_estimator():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 16)).astype(np.float32)
     y = (X[:, :4].sum(axis=1) > 0).astype(int)
-    model = MLPClassifier(**MLPClassifier._test_params()).fit(X, y)
+    model = tiny(MLPClassifier).fit(X, y)
     figure = plot_training_curves(model)
     loss = figure.axes[0]
     assert loss.get_ylabel() == "loss"

@@ -1,15 +1,15 @@
 """One thin multi-task classifier per network.
 
-Each class only names its network and its defaults; the training machinery
-is :class:`~tsclf.deep.BaseDeepClassifier`. ``_test_params`` gives tiny,
-fast settings for the common estimator checks.
+Each class only names its network (and, where it differs, another
+default) as class keywords; the training machinery is
+:class:`~tsclf.deep.BaseDeepClassifier`.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from sklearn.pipeline import make_pipeline
 
-from tsclf.deep import FAST_TEST_PARAMS, BaseDeepClassifier
+from tsclf.deep import BaseDeepClassifier
 from tsclf.networks import (
     CNN,
     CNNGRU,
@@ -24,10 +24,10 @@ from tsclf.networks import (
     ResNet2d,
     Transformer,
 )
-from tsclf.transformers import STFTImage
+from tsclf.transformers import STFTImage, WindowStandardizer
 
 
-class MLPClassifier(BaseDeepClassifier):
+class MLPClassifier(BaseDeepClassifier, module=MLP):
     """Multi-task multilayer perceptron (:class:`~tsclf.networks.MLP`).
 
     Linear(C*L, 512), ReLU, Linear(512, 256), ReLU, one head per task.
@@ -44,14 +44,8 @@ class MLPClassifier(BaseDeepClassifier):
     ((4,), (4, 2))
     """
 
-    _network = MLP
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {**FAST_TEST_PARAMS, "module__hidden_sizes": (16,)}
-
-
-class ResNetClassifier(BaseDeepClassifier):
+class ResNetClassifier(BaseDeepClassifier, module=ResNet1d):
     """Multi-task 1-D ResNet of the reference study (:class:`~tsclf.networks.ResNet1d`).
 
     Stem Conv1d(C, 32, k=16); eight residual blocks up to 128 channels;
@@ -68,19 +62,8 @@ class ResNetClassifier(BaseDeepClassifier):
     2
     """
 
-    _network = ResNet1d
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {
-            **FAST_TEST_PARAMS,
-            "module__stem_channels": 4,
-            "module__blocks": ((4, 8, 3, 2),),
-            "module__shared_size": 8,
-        }
-
-
-class RNNClassifier(BaseDeepClassifier):
+class RNNClassifier(BaseDeepClassifier, module=RNN):
     """Vanilla RNN using its last step (:class:`~tsclf.networks.RNN`).
 
     Examples
@@ -92,14 +75,8 @@ class RNNClassifier(BaseDeepClassifier):
     (3,)
     """
 
-    _network = RNN
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {**FAST_TEST_PARAMS, "module__hidden_size": 8}
-
-
-class GRUClassifier(BaseDeepClassifier):
+class GRUClassifier(BaseDeepClassifier, module=GRU):
     """GRU (hidden 128), FC 64, FC 32 and the heads (:class:`~tsclf.networks.GRU`).
 
     Examples
@@ -111,18 +88,8 @@ class GRUClassifier(BaseDeepClassifier):
     (3,)
     """
 
-    _network = GRU
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {
-            **FAST_TEST_PARAMS,
-            "module__hidden_size": 8,
-            "module__dense_sizes": (8,),
-        }
-
-
-class LSTMClassifier(BaseDeepClassifier):
+class LSTMClassifier(BaseDeepClassifier, module=LSTM):
     """Chunked BiLSTM with attention pooling (:class:`~tsclf.networks.LSTM`).
 
     The series is cut into chunks of 10 samples, projected, run through a
@@ -138,21 +105,8 @@ class LSTMClassifier(BaseDeepClassifier):
     (3,)
     """
 
-    _network = LSTM
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {
-            **FAST_TEST_PARAMS,
-            "module__chunk_size": 2,
-            "module__embed_dim": 8,
-            "module__hidden_size": 8,
-            "module__num_layers": 1,
-            "module__dense_size": 8,
-        }
-
-
-class CNNClassifier(BaseDeepClassifier):
+class CNNClassifier(BaseDeepClassifier, module=CNN):
     """Plain 1-D CNN (:class:`~tsclf.networks.CNN`).
 
     Examples
@@ -164,18 +118,8 @@ class CNNClassifier(BaseDeepClassifier):
     (3,)
     """
 
-    _network = CNN
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {
-            **FAST_TEST_PARAMS,
-            "module__filters": (8,),
-            "module__kernel_sizes": (3,),
-        }
-
-
-class TCNClassifier(BaseDeepClassifier):
+class TCNClassifier(BaseDeepClassifier, module=TCN):
     """Temporal convolutional network (:class:`~tsclf.networks.TCN`).
 
     Examples
@@ -187,14 +131,8 @@ class TCNClassifier(BaseDeepClassifier):
     (3,)
     """
 
-    _network = TCN
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {**FAST_TEST_PARAMS, "module__filters": (8, 8), "module__kernel_size": 3}
-
-
-class TransformerClassifier(BaseDeepClassifier):
+class TransformerClassifier(BaseDeepClassifier, module=Transformer):
     """Transformer encoder on patches (:class:`~tsclf.networks.Transformer`).
 
     Examples
@@ -207,21 +145,8 @@ class TransformerClassifier(BaseDeepClassifier):
     (3,)
     """
 
-    _network = Transformer
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {
-            **FAST_TEST_PARAMS,
-            "module__d_model": 8,
-            "module__n_heads": 2,
-            "module__num_layers": 1,
-            "module__dim_feedforward": 16,
-            "module__patch_size": 2,
-        }
-
-
-class LSTMFCNClassifier(BaseDeepClassifier):
+class LSTMFCNClassifier(BaseDeepClassifier, module=LSTMFCN):
     """LSTM-FCN of Karim et al. (:class:`~tsclf.networks.LSTMFCN`).
 
     Examples
@@ -233,14 +158,8 @@ class LSTMFCNClassifier(BaseDeepClassifier):
     (3,)
     """
 
-    _network = LSTMFCN
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {**FAST_TEST_PARAMS, "module__filters": (8, 8, 8)}
-
-
-class CNNGRUClassifier(BaseDeepClassifier):
+class CNNGRUClassifier(BaseDeepClassifier, module=CNNGRU):
     """Conv and residual blocks, then a GRU (:class:`~tsclf.networks.CNNGRU`).
 
     Examples
@@ -252,52 +171,32 @@ class CNNGRUClassifier(BaseDeepClassifier):
     (3,)
     """
 
-    _network = CNNGRU
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {
-            **FAST_TEST_PARAMS,
-            "module__filters": 8,
-            "module__n_stages": 1,
-            "module__gru_size": 8,
-            "module__gru_layers": 1,
-            "module__dense_size": 8,
-        }
-
-
-class ResNet2DClassifier(BaseDeepClassifier):
+class ResNet2DClassifier(
+    BaseDeepClassifier,
+    module=ResNet2d,
+    preprocessor=make_pipeline(WindowStandardizer(), STFTImage()),
+):
     """2-D ResNet on STFT images of the windows (:class:`~tsclf.networks.ResNet2d`).
 
-    Each (standardised) window becomes its STFT magnitude through
-    :class:`~tsclf.transformers.STFTImage` (``preprocessor__nperseg`` sets the
-    segment length), then a 2-D residual CNN classifies the image.
+    Each window is standardised, then becomes its STFT magnitude through
+    :class:`~tsclf.transformers.STFTImage`: the default ``preprocessor`` is
+    ``make_pipeline(WindowStandardizer(), STFTImage())``, so
+    ``preprocessor__stftimage__nperseg`` sets the segment length. A 2-D
+    residual CNN classifies the image.
 
     Examples
     --------
     >>> from tsclf.classification import ResNet2DClassifier
     >>> from tsclf.datasets import make_spike_anomaly
     >>> X, y = make_spike_anomaly(n_samples=100, random_state=0)
-    >>> clf = ResNet2DClassifier(max_epochs=2, random_state=0, preprocessor__nperseg=16)
-    >>> clf.fit(X, y).predict(X[:3]).shape
-    (3,)
+    >>> clf = ResNet2DClassifier(max_epochs=2, random_state=0)
+    >>> clf.set_params(preprocessor__stftimage__nperseg=16).fit(X, y).n_epochs_
+    2
     """
 
-    _network = ResNet2d
-    _defaults: ClassVar[dict] = {"preprocessor": STFTImage}
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {
-            **FAST_TEST_PARAMS,
-            "preprocessor__nperseg": 4,
-            "module__filters": 4,
-            "module__n_stages": 1,
-            "module__dense_sizes": (8,),
-        }
-
-
-class InceptionTimeClassifier(BaseDeepClassifier):
+class InceptionTimeClassifier(BaseDeepClassifier, module=InceptionTime):
     """InceptionTime network (:class:`~tsclf.networks.InceptionTime`).
 
     From Ismail Fawaz et al. (2020), "InceptionTime: finding AlexNet for time
@@ -313,15 +212,3 @@ class InceptionTimeClassifier(BaseDeepClassifier):
     >>> clf.fit(X, y).predict(X[:3]).shape
     (3,)
     """
-
-    _network = InceptionTime
-
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {
-            **FAST_TEST_PARAMS,
-            "module__n_filters": 4,
-            "module__depth": 3,
-            "module__kernel_sizes": (5, 3),
-            "module__bottleneck": 4,
-        }

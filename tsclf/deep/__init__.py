@@ -1,15 +1,40 @@
-"""Shared machinery of the deep estimators (skorch composed inside ``fit``)."""
+"""The deep estimators' machinery: skorch composed inside ``fit``.
 
-from tsclf.deep._base import (
-    FAST_TEST_PARAMS,
-    BaseDeepClassifier,
-    BaseDeepEstimator,
-    BaseDeepRegressor,
-)
+How it fits together (see ``docs/engine.md``):
+
+- ``_params``: the one signature mechanism and the prefixed parameters;
+- ``_engine``: :class:`BaseDeepEstimator`, which validates and
+  preprocesses input, holds out validation windows, builds and fits the
+  skorch net and runs it in evaluation mode;
+- ``_callbacks``: the training policy as skorch callbacks;
+- ``_labels``: :class:`MultiTaskLabelEncoder`, labels to head codes and
+  logits back to probabilities and labels;
+- ``_losses`` and ``_weights``: the multi-task losses and their weights;
+- ``_classifier`` and ``_regressor``: the two thin task layers;
+- ``_loader``: a batch-at-once data loader.
+"""
+
+from tsclf.deep._callbacks import scheduler_policy
+from tsclf.deep._classifier import BaseDeepClassifier
+from tsclf.deep._engine import BaseDeepEstimator, network_logits, resolve_device
+from tsclf.deep._labels import MultiTaskLabelEncoder
+from tsclf.deep._losses import IGNORE_INDEX, MultiOutputMSE, MultiTaskCrossEntropy
+from tsclf.deep._params import PREFIXES
+from tsclf.deep._regressor import BaseDeepRegressor
+from tsclf.deep._weights import class_weight_tensors, task_weight_list
 
 __all__ = [
-    "FAST_TEST_PARAMS",
+    "IGNORE_INDEX",
+    "PREFIXES",
     "BaseDeepClassifier",
     "BaseDeepEstimator",
     "BaseDeepRegressor",
+    "MultiOutputMSE",
+    "MultiTaskCrossEntropy",
+    "MultiTaskLabelEncoder",
+    "class_weight_tensors",
+    "network_logits",
+    "resolve_device",
+    "scheduler_policy",
+    "task_weight_list",
 ]

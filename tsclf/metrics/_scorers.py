@@ -69,19 +69,25 @@ def mean_task_score(y_true, y_pred, *, metric: str = "accuracy") -> float:
     )
 
 
-def joint_accuracy(y_true, y_pred) -> float:
+def joint_accuracy(y_true, y_pred, *, sample_weight=None) -> float:
     """Share of samples with every task right (subset accuracy).
 
     On CWRU this is the accuracy over the ten joint classes (normal, or
-    location and size of the fault).
+    location and size of the fault). For one task it is the accuracy.
 
     Parameters
     ----------
-    y_true, y_pred : array-like of shape (n_samples, n_tasks)
+    y_true, y_pred : array-like of shape (n_samples, n_tasks) or (n_samples,)
+    sample_weight : array-like of shape (n_samples,), default=None
 
     Returns
     -------
     score : float
+
+    Raises
+    ------
+    ValueError
+        When ``y_true`` and ``y_pred`` differ in shape.
 
     Examples
     --------
@@ -90,7 +96,11 @@ def joint_accuracy(y_true, y_pred) -> float:
     0.5
     """
     true, pred = _columns(y_true), _columns(y_pred)
-    return float(np.mean(np.all(true == pred, axis=1)))
+    if true.shape != pred.shape:
+        raise ValueError(
+            f"y_true has shape {true.shape} and y_pred {pred.shape}; they must match."
+        )
+    return float(np.average(np.all(true == pred, axis=1), weights=sample_weight))
 
 
 def multitask_scoring(

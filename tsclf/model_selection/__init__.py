@@ -3,11 +3,12 @@
 scikit-learn's group splitters (``GroupKFold``, ``StratifiedGroupKFold``,
 ``LeaveOneGroupOut``) work as they are with ``groups`` set to the recording
 of each window. This module adds what they lack: a stratified group
-shuffle split, leave-one-condition-out, blocks for a class recorded only
-once, and a leakage check.
+shuffle split, leave-one-condition-out, the hold-out the deep estimators
+validate on, blocks for a class recorded only once, and a leakage check.
 """
 
 from tsclf.model_selection._blocks import BlockGroups, block_groups
+from tsclf.model_selection._holdout import SpreadGroupSplit, ValidationSplit
 from tsclf.model_selection._leakage import LeakageError, assert_no_leakage
 from tsclf.model_selection._split import (
     LeaveOneConditionOut,
@@ -19,7 +20,9 @@ __all__ = [
     "BlockGroups",
     "LeakageError",
     "LeaveOneConditionOut",
+    "SpreadGroupSplit",
     "StratifiedGroupShuffleSplit",
+    "ValidationSplit",
     "assert_no_leakage",
     "block_groups",
     "train_test_split_by_group",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tsclf.deep import FAST_TEST_PARAMS, BaseDeepRegressor
+from tsclf.deep import BaseDeepRegressor
 from tsclf.networks import GRU, LSTM, RNN
 
 
-class LSTMRegressor(BaseDeepRegressor):
+class LSTMRegressor(BaseDeepRegressor, module=LSTM):
     """LSTM regressor (:class:`~tsclf.networks.LSTM`), e.g. for forecasting.
 
     Examples
@@ -21,21 +21,8 @@ class LSTMRegressor(BaseDeepRegressor):
     (3,)
     """
 
-    _network = LSTM
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {
-            **FAST_TEST_PARAMS,
-            "module__chunk_size": 1,
-            "module__embed_dim": None,
-            "module__hidden_size": 8,
-            "module__num_layers": 1,
-            "module__dense_size": 8,
-        }
-
-
-class GRURegressor(BaseDeepRegressor):
+class GRURegressor(BaseDeepRegressor, module=GRU):
     """GRU regressor (:class:`~tsclf.networks.GRU`).
 
     Examples
@@ -49,18 +36,8 @@ class GRURegressor(BaseDeepRegressor):
     (3,)
     """
 
-    _network = GRU
 
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {
-            **FAST_TEST_PARAMS,
-            "module__hidden_size": 16,
-            "module__dense_sizes": (16,),
-        }
-
-
-class RNNRegressor(BaseDeepRegressor):
+class RNNRegressor(BaseDeepRegressor, module=RNN):
     """Vanilla RNN regressor (:class:`~tsclf.networks.RNN`).
 
     Examples
@@ -73,9 +50,3 @@ class RNNRegressor(BaseDeepRegressor):
     >>> RNNRegressor(max_epochs=2, random_state=0).fit(X, y).predict(X[:3]).shape
     (3,)
     """
-
-    _network = RNN
-
-    @classmethod
-    def _test_params(cls) -> dict:
-        return {**FAST_TEST_PARAMS, "module__hidden_size": 8}

@@ -2,7 +2,7 @@
 
 from tsclf.transformers._cesium import DEFAULT_FEATURES, CesiumFeatures
 from tsclf.transformers._cesium_fast import FAST_FEATURES
-from tsclf.transformers._normalize import WindowStandardizer, standardize_windows
+from tsclf.transformers._normalize import WindowStandardizer
 from tsclf.transformers._spectral import BandEnergies, EnvelopeSpectrum, band_energies
 from tsclf.transformers._stft import STFTImage, stft_magnitude
 
@@ -15,6 +15,5 @@ __all__ = [
     "STFTImage",
     "WindowStandardizer",
     "band_energies",
-    "standardize_windows",
     "stft_magnitude",
 ]

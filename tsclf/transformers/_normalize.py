@@ -7,44 +7,19 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 
-def standardize_windows(X: np.ndarray, eps: float = 1e-8) -> np.ndarray:
-    """Z-score each channel of each window over its own time axis.
-
-    Parameters
-    ----------
-    X : ndarray of shape (..., length)
-        Windows; the statistics run over the last axis.
-    eps : float, default=1e-8
-        Added to the standard deviation, so flat windows map to zeros.
-
-    Returns
-    -------
-    Z : ndarray of the same shape and dtype
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tsclf.transformers import standardize_windows
-    >>> standardize_windows(np.array([[[1.0, 2.0, 3.0]]])).round(3)
-    array([[[-1.225,  0.   ,  1.225]]])
-    """
-    mean = X.mean(axis=-1, keepdims=True)
-    std = X.std(axis=-1, keepdims=True)
-    return ((X - mean) / (std + eps)).astype(X.dtype, copy=False)
-
-
 class WindowStandardizer(TransformerMixin, BaseEstimator):
     """Z-score every window on its own, channel by channel.
 
     Unlike :class:`~sklearn.preprocessing.StandardScaler`, which learns one
     mean and scale per column over the training set, this removes each
     window's own offset and gain, as the reference study did before its deep
-    models. It learns nothing in ``fit``.
+    models. It learns nothing in ``fit``. It is the deep estimators' default
+    ``preprocessor``.
 
     Parameters
     ----------
     eps : float, default=1e-8
-        Added to the standard deviation.
+        Added to the standard deviation, so flat windows map to zeros.
 
     Attributes
     ----------
@@ -94,7 +69,9 @@ class WindowStandardizer(TransformerMixin, BaseEstimator):
         X = validate_data(
             self, X, reset=False, allow_nd=True, dtype=[np.float64, np.float32]
         )
-        return standardize_windows(X, self.eps)
+        mean = X.mean(axis=-1, keepdims=True)
+        std = X.std(axis=-1, keepdims=True)
+        return ((X - mean) / (std + self.eps)).astype(X.dtype, copy=False)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,0 +1,105 @@
+"""Small, fast settings of each estimator for the test suite.
+
+scikit-learn keeps such settings in its test machinery
+(``PER_ESTIMATOR_CHECK_PARAMS``), not in the estimators; so does tsclf.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tsclf.transformers import STFTImage
+
+#: Tiny training settings every deep estimator's entry extends. The common
+#: checks feed tabular data, which a per-window z-score would erase.
+FAST_DEEP: dict[str, Any] = {
+    "max_epochs": 3,
+    "lr": 1e-2,
+    "batch_size": 16,
+    "random_state": 0,
+    "device": "cpu",
+    "preprocessor": None,
+}
+
+TEST_PARAMS: dict[str, dict[str, Any]] = {
+    # scikit-learn's checks use series of a few samples: one band fits.
+    "BandEnergies": {"n_bands": 1},
+    "EnvelopeSpectrum": {"n_bands": 1},
+    "MLPClassifier": {**FAST_DEEP, "module__hidden_sizes": (16,)},
+    "ResNetClassifier": {
+        **FAST_DEEP,
+        "module__stem_channels": 4,
+        "module__blocks": ((4, 8, 3, 2),),
+        "module__shared_size": 8,
+    },
+    "RNNClassifier": {**FAST_DEEP, "module__hidden_size": 8},
+    "GRUClassifier": {
+        **FAST_DEEP,
+        "module__hidden_size": 8,
+        "module__dense_sizes": (8,),
+    },
+    "LSTMClassifier": {
+        **FAST_DEEP,
+        "module__chunk_size": 2,
+        "module__embed_dim": 8,
+        "module__hidden_size": 8,
+        "module__num_layers": 1,
+        "module__dense_size": 8,
+    },
+    "CNNClassifier": {
+        **FAST_DEEP,
+        "module__filters": (8,),
+        "module__kernel_sizes": (3,),
+    },
+    "TCNClassifier": {**FAST_DEEP, "module__filters": (8, 8), "module__kernel_size": 3},
+    "TransformerClassifier": {
+        **FAST_DEEP,
+        "module__d_model": 8,
+        "module__n_heads": 2,
+        "module__num_layers": 1,
+        "module__dim_feedforward": 16,
+        "module__patch_size": 2,
+    },
+    "LSTMFCNClassifier": {**FAST_DEEP, "module__filters": (8, 8, 8)},
+    "CNNGRUClassifier": {
+        **FAST_DEEP,
+        "module__filters": 8,
+        "module__n_stages": 1,
+        "module__gru_size": 8,
+        "module__gru_layers": 1,
+        "module__dense_size": 8,
+    },
+    "ResNet2DClassifier": {
+        **FAST_DEEP,
+        "preprocessor": STFTImage(nperseg=4),
+        "module__filters": 4,
+        "module__n_stages": 1,
+        "module__dense_sizes": (8,),
+    },
+    "InceptionTimeClassifier": {
+        **FAST_DEEP,
+        "module__n_filters": 4,
+        "module__depth": 3,
+        "module__kernel_sizes": (5, 3),
+        "module__bottleneck": 4,
+    },
+    "LSTMRegressor": {
+        **FAST_DEEP,
+        "module__chunk_size": 1,
+        "module__embed_dim": None,
+        "module__hidden_size": 8,
+        "module__num_layers": 1,
+        "module__dense_size": 8,
+    },
+    "GRURegressor": {
+        **FAST_DEEP,
+        "module__hidden_size": 16,
+        "module__dense_sizes": (16,),
+    },
+    "RNNRegressor": {**FAST_DEEP, "module__hidden_size": 8},
+}
+
+
+def tiny(cls, **params):
+    """An instance of ``cls`` with its test settings, updated by ``params``."""
+    return cls(**{**TEST_PARAMS.get(cls.__name__, {}), **params})

@@ -1,0 +1,180 @@
+"""The deep estimators' parameters: signatures, typos, nesting and validation."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GroupShuffleSplit
+from sklearn.pipeline import make_pipeline
+from torch.optim.lr_scheduler import ReduceLROnPlateau, StepLR
+
+from tsclf.classification import (
+    CNNClassifier,
+    InceptionTimeClassifier,
+    MLPClassifier,
+    ResNet2DClassifier,
+    ResNetClassifier,
+)
+from tsclf.datasets import make_spike_anomaly
+from tsclf.deep import MultiTaskLabelEncoder
+from tsclf.networks import ResNet1d
+from tsclf.regression import GRURegressor
+from tsclf.transformers import STFTImage, WindowStandardizer
+
+from estimator_params import tiny
+
+
+def test_signature_shows_the_real_defaults():
+    parameters = inspect.signature(ResNetClassifier).parameters
+    assert parameters["module"].default is ResNet1d
+    assert parameters["max_epochs"].default == 50
+    assert parameters["validation"].default == "auto"
+    assert parameters["early_stopping_patience"].default == 10
+    assert isinstance(parameters["preprocessor"].default, WindowStandardizer)
+    scheduler = parameters["lr_scheduler"].default
+    assert scheduler.func is ReduceLROnPlateau
+    assert scheduler.keywords == {"factor": 0.5, "patience": 3}
+    assert parameters["not_applicable"].default is None
+    assert inspect.signature(GRURegressor).parameters["preprocessor"].default is None
+    # get_params shows what the signature shows, the scheduler's policy included.
+    assert ResNetClassifier().get_params()["lr_scheduler"] is scheduler
+    assert "patience=3" in repr(scheduler)
+
+
+@pytest.mark.parametrize(
+    ("params", "hint"),
+    [
+        ({"lrr": 0.1}, "Did you mean 'lr'"),
+        ({"modul__depth": 3}, "Did you mean 'module__depth'"),
+        ({"optimiser__weight_decay": 0.1}, "Did you mean 'optimizer__weight_decay'"),
+        ({"module__dept": 3}, "Did you mean 'module__depth'"),
+    ],
+)
+def test_a_typo_fails_at_fit_with_a_suggestion(params, hint):
+    X, y = make_spike_anomaly(n_samples=20, random_state=0)
+    clf = InceptionTimeClassifier(max_epochs=1, **params)  # __init__ only stores
+    assert clf.get_params()[next(iter(params))] == next(iter(params.values()))
+    with pytest.raises(ValueError, match=hint):
+        clf.fit(X, y)
+    with pytest.raises(ValueError, match=hint.replace("module__depth", ".*")):
+        clone(clf).fit(X, y)
+
+
+def test_set_params_with_a_typo_fails_at_once():
+    with pytest.raises(ValueError, match="Did you mean 'max_epochs'"):
+        MLPClassifier().set_params(max_epoch=3)
+
+
+def test_clone_round_trips_a_preprocessor_and_its_nested_settings():
+    clf = CNNClassifier(
+        preprocessor=make_pipeline(WindowStandardizer(), STFTImage()),
+        module__filters=(8,),
+    )
+    clf.set_params(
+        preprocessor__stftimage__nperseg=16, preprocessor__windowstandardizer__eps=1e-3
+    )
+    copy = clone(clf)
+    assert copy.get_params()["preprocessor__stftimage__nperseg"] == 16
+    assert copy.get_params()["preprocessor__windowstandardizer__eps"] == 1e-3
+    assert copy.get_params()["module__filters"] == (8,)
+    assert copy.preprocessor is not clf.preprocessor
+    X, y = make_spike_anomaly(n_samples=60, random_state=0)
+    image = ResNet2DClassifier(max_epochs=1, random_state=0, module__n_stages=1)
+    image.set_params(preprocessor__stftimage__nperseg=16).fit(X, y)
+    assert image.preprocessor_[-1].nperseg == 16
+    assert image.preprocessor_ is not image.preprocessor  # a fitted clone
+
+
+def test_set_params_never_changes_the_shared_default():
+    default = inspect.signature(MLPClassifier).parameters["preprocessor"].default
+    clf = MLPClassifier().set_params(preprocessor__eps=0.5)
+    assert clf.preprocessor.eps == 0.5
+    assert default.eps == 1e-8 and MLPClassifier().preprocessor.eps == 1e-8
+    mine = WindowStandardizer()
+    MLPClassifier(preprocessor=mine).set_params(preprocessor__eps=0.25)
+    assert mine.eps == 0.25  # a user's own instance is nested as in a Pipeline
+
+
+def test_scheduler_settings_override_and_switch():
+    X, y = make_spike_anomaly(n_samples=80, random_state=0)
+    clf = MLPClassifier(max_epochs=1, random_state=0, lr_scheduler__patience=7)
+    clf.fit(X, y)
+    scheduler = dict(clf.net_.callbacks_)["lr_scheduler"].lr_scheduler_
+    assert (scheduler.patience, scheduler.factor) == (7, 0.5)
+    clf.set_params(lr_scheduler=functools.partial(StepLR, step_size=2))
+    with pytest.raises(TypeError, match="patience"):
+        clf.fit(X, y)  # StepLR has no patience: nothing is injected behind it
+    clf = MLPClassifier(
+        max_epochs=1, lr_scheduler=functools.partial(StepLR, step_size=2)
+    )
+    clf.fit(X, y)
+    assert isinstance(dict(clf.net_.callbacks_)["lr_scheduler"].lr_scheduler_, StepLR)
+
+
+class RecordingSplit(GroupShuffleSplit):
+    """GroupShuffleSplit that keeps what it was given."""
+
+    def split(self, X, y=None, groups=None):
+        RecordingSplit.seen = (np.asarray(y), np.asarray(groups))
+        return super().split(X, y, groups)
+
+
+@pytest.mark.parametrize("validation", ["auto", 0.3, "splitter", None])
+def test_validation_accepts_auto_a_float_a_splitter_and_none(validation):
+    X, y = make_spike_anomaly(n_samples=120, random_state=0)
+    groups = np.arange(120) // 6
+    if validation == "splitter":
+        validation = RecordingSplit(n_splits=1, test_size=0.25, random_state=0)
+    clf = tiny(MLPClassifier, max_epochs=2, validation=validation)
+    clf.fit(X, y, groups=groups)
+    history = clf.history_
+    if validation is None:
+        assert "valid_loss" not in history[-1]
+        return
+    assert "valid_loss" in history[-1]
+    n_valid = history[-1]["valid_batch_count"]
+    assert n_valid >= 1
+    if isinstance(validation, RecordingSplit):
+        seen_y, seen_groups = RecordingSplit.seen
+        np.testing.assert_array_equal(seen_groups, groups)  # groups reach it
+        np.testing.assert_array_equal(seen_y, y.astype(str))  # joint labels
+
+
+def test_validation_holds_out_whole_groups_of_the_given_share():
+    X, y = make_spike_anomaly(n_samples=200, random_state=0)
+    groups = np.arange(200) // 10  # 20 groups of 10 windows
+    for validation, n_valid in (("auto", 40), (0.5, 100)):
+        clf = tiny(MLPClassifier, max_epochs=1, validation=validation)
+        clf.fit(X, y, groups=groups)
+        assert len(clf.net_.train_split.keywords["valid_ds"]) == n_valid
+
+
+def test_label_encoder_round_trips_labels_without_a_network():
+    y = np.array(
+        [["normal", "n/a", "n/a"], ["fault", "IR", "007"], ["fault", "B", "021"]]
+    )
+    encoder = MultiTaskLabelEncoder(not_applicable="n/a").fit(y)
+    assert encoder.n_outputs_ == (2, 2, 2)
+    assert [list(c) for c in encoder.classes_][1] == ["B", "IR", "n/a"]
+    assert encoder.gates_ == [None, (0, 1), (0, 1)]
+    codes = encoder.transform(y)
+    assert codes.tolist() == [[1, -100, -100], [0, 1, 0], [0, 0, 1]]
+    # Logits that put each head's mass on the coded class give y back.
+    logits = [np.where(np.eye(2)[np.maximum(c, 0)] > 0, 10.0, -10.0) for c in codes.T]
+    np.testing.assert_array_equal(encoder.predict(logits), y)
+    probas = encoder.predict_proba(logits)
+    for proba in probas:
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_allclose(probas[1][:, 2], probas[0][:, 1])  # P(n/a) = P(normal)
+    with pytest.raises(ValueError, match="fitted on 3"):
+        encoder.transform(y[:, :2])
+
+
+def test_label_encoder_single_task_and_plain_classes():
+    encoder = MultiTaskLabelEncoder().fit(["b", "a", "b"])
+    assert encoder.single_task_ and encoder.transform(["a", "b"]).tolist() == [[0], [1]]
+    assert encoder.predict([np.array([[0.0, 1.0]])]).tolist() == ["b"]

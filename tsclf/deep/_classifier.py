@@ -1,0 +1,185 @@
+"""Multi-task classification on top of the training engine."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.utils._param_validation import StrOptions
+
+from tsclf.deep._engine import BaseDeepEstimator, network_logits
+from tsclf.deep._labels import MultiTaskLabelEncoder
+from tsclf.deep._losses import IGNORE_INDEX, MultiTaskCrossEntropy
+from tsclf.deep._weights import class_weight_tensors, task_weight_list
+from tsclf.metrics import joint_accuracy
+from tsclf.utils.labels import joint_labels
+
+
+class BaseDeepClassifier(
+    ClassifierMixin,
+    BaseDeepEstimator,
+    task_weights=None,
+    class_weight=None,
+    not_applicable=None,
+):
+    """Multi-task classifier: one shared trunk, one head per task.
+
+    ``y`` of shape (n_samples,) is a single task; (n_samples, n_tasks) or a
+    DataFrame gives one head per column. Labels may be strings or ints.
+
+    Parameters
+    ----------
+    task_weights : sequence of float or dict, default=None
+        Weight of each task's cross-entropy in the summed loss, by position
+        or by column name of a DataFrame ``y``; None weighs all tasks 1.
+        The reference study used 0.5 on detection.
+    class_weight : None, "balanced", dict or list, default=None
+        Class weights of the cross-entropy: one setting for all tasks, or a
+        list with one per task. A dict maps labels to weights.
+    not_applicable : label, default=None
+        A label that means "this task does not apply", such as ``"n/a"`` for
+        the fault location of a normal CWRU window; see
+        :class:`~tsclf.deep.MultiTaskLabelEncoder` for the gating. None
+        treats it as an ordinary class.
+    **params
+        The engine's parameters, see :class:`BaseDeepEstimator`.
+
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray
+        Labels of the single task, or one array per task.
+    n_tasks_ : int
+    label_encoder_ : MultiTaskLabelEncoder
+        Labels to head codes and logits back to labels.
+    preprocessor_ : transformer or None
+        The fitted clone of ``preprocessor``.
+    net_ : skorch.NeuralNet
+        The trained network and its history.
+    device_ : str
+        Device used for training.
+    n_epochs_ : int
+        Epochs run.
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **BaseDeepEstimator._parameter_constraints,
+        "task_weights": [dict, "array-like", None],
+        "class_weight": [StrOptions({"balanced"}), dict, list, None],
+        "not_applicable": "no_validation",
+    }
+
+    def _scoring_callbacks(self, has_validation: bool) -> list:
+        from skorch.callbacks import EpochScoring
+
+        if not has_validation:
+            return []
+        scoring = EpochScoring(
+            _valid_joint_accuracy,
+            lower_is_better=False,
+            on_train=False,
+            name="valid_acc",
+        )
+        return [("valid_acc", scoring)]
+
+    def fit(self, X, y, groups=None) -> BaseDeepClassifier:
+        """Train the network on all tasks at once.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, length) or (n_samples, n_channels, length)
+            Series; a wide DataFrame is read as univariate.
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+            Labels; a 2-D array or a DataFrame means several tasks.
+        groups : array-like of shape (n_samples,), default=None
+            Recording of each sample. The validation set then holds whole
+            recordings, so no window of a validation recording is trained on.
+
+        Returns
+        -------
+        self : estimator
+        """
+        self._check_params()
+        names = list(y.columns) if hasattr(y, "columns") else None
+        X, y = self._validate_X(X, y, reset=True)
+        self.label_encoder_ = MultiTaskLabelEncoder(self.not_applicable)
+        codes = self.label_encoder_.fit_transform(y)
+        encoder = self.label_encoder_
+        self.n_tasks_ = encoder.n_tasks_
+        self.classes_ = (
+            encoder.classes_[0] if encoder.single_task_ else encoder.classes_
+        )
+        names = names or list(range(self.n_tasks_))
+        self._fit_network(
+            self._transform_input(X, fit=True),
+            codes,
+            groups=groups,
+            y_split=joint_labels(np.asarray(y)),
+            n_outputs=encoder.n_outputs_,
+            criterion=MultiTaskCrossEntropy,
+            criterion_params={
+                "task_weights": task_weight_list(self.task_weights, names),
+                "class_weights": class_weight_tensors(
+                    self.class_weight, codes, encoder.head_classes_
+                ),
+            },
+        )
+        return self
+
+    def predict_proba(self, X) -> np.ndarray | list[np.ndarray]:
+        """Class probabilities, per task.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, length) or (n_samples, n_channels, length)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes) or list of them
+            One array per task when fitted on several tasks, as
+            :class:`~sklearn.ensemble.RandomForestClassifier` returns.
+        """
+        logits = self._forward(X)
+        probas = self.label_encoder_.predict_proba(logits)
+        return probas[0] if self.label_encoder_.single_task_ else probas
+
+    def predict(self, X) -> np.ndarray:
+        """Predict labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, length) or (n_samples, n_channels, length)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_tasks)
+            In the shape of the ``y`` given to ``fit``.
+        """
+        logits = self._forward(X)
+        return self.label_encoder_.predict(logits)
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy; for several tasks, the share of samples with all right.
+
+        Parameters
+        ----------
+        X : array-like
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        return joint_accuracy(y, self.predict(X), sample_weight=sample_weight)
+
+
+def _valid_joint_accuracy(net, X, y) -> float:
+    """Joint accuracy of the validation codes, for the history.
+
+    A masked (not applicable) target is judged through its gating task, so
+    it counts as right here.
+    """
+    predicted = np.column_stack([out.argmax(axis=1) for out in network_logits(net, X)])
+    y = np.asarray(X.y if y is None else y).reshape(predicted.shape)
+    return joint_accuracy(np.where(y == IGNORE_INDEX, predicted, y), predicted)

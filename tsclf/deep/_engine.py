@@ -1,0 +1,379 @@
+"""The training engine: a skorch net built and fitted inside ``fit``.
+
+A deep estimator composes a :class:`skorch.NeuralNet` in ``fit`` rather
+than subclassing skorch's classifier: scikit-learn sees a plain estimator
+whose ``__init__`` only stores parameters, while skorch runs the training
+loop (batching, device placement, callbacks, history, pickling). This file
+holds what every deep estimator shares: validating input, preprocessing it,
+choosing the validation windows, building and fitting the net, and running
+it in evaluation mode. Labels, losses and the training policy live in the
+files beside it.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from numbers import Integral, Real
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+from torch.optim.lr_scheduler import ReduceLROnPlateau
+
+from tsclf.deep._callbacks import policy_callbacks
+from tsclf.deep._loader import BatchIndexLoader
+from tsclf.deep._params import DeepParams
+from tsclf.model_selection import ValidationSplit
+from tsclf.transformers import WindowStandardizer
+from tsclf.utils.validation import validate_series
+
+
+def resolve_device(device: str) -> str:
+    """Turn ``"auto"`` into ``"cuda"`` when CUDA is available, else ``"cpu"``.
+
+    Parameters
+    ----------
+    device : {"auto", "cpu", "cuda", "cuda:N"}
+
+    Returns
+    -------
+    device : str
+
+    Raises
+    ------
+    ValueError
+        On any other value, or a CUDA device that is not available.
+
+    Examples
+    --------
+    >>> from tsclf.deep import resolve_device
+    >>> resolve_device("cpu")
+    'cpu'
+    """
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if not isinstance(device, str) or not (
+        device == "cpu"
+        or device == "cuda"
+        or (device.startswith("cuda:") and device[5:].isdigit())
+    ):
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}."
+        )
+    if device.startswith("cuda"):
+        index = int(device[5:]) if ":" in device else 0
+        if not torch.cuda.is_available() or index >= torch.cuda.device_count():
+            raise ValueError(f"device {device!r} requested but CUDA is not available.")
+    return device
+
+
+def network_logits(net, X) -> list[np.ndarray]:
+    """Run a skorch net in evaluation mode; one float32 array per head.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        Initialised; also usable from a callback during training.
+    X : ndarray or skorch Dataset
+        Preprocessed input, anything ``net.forward`` takes.
+
+    Returns
+    -------
+    logits : list of ndarray
+    """
+    net.module_.eval()
+    outputs = net.forward(X, training=False, device="cpu")
+    if isinstance(outputs, torch.Tensor):
+        outputs = (outputs,)
+    return [output.float().numpy() for output in outputs]
+
+
+class BaseDeepEstimator(DeepParams):
+    """Training machinery shared by every deep estimator.
+
+    Parameters
+    ----------
+    module : type of torch.nn.Module, default=None
+        The network class, built as ``module(n_channels=...,
+        n_timepoints=..., n_outputs=..., **module__params)``; it returns a
+        tuple with one tensor per head. Each thin estimator sets its own.
+    max_epochs : int, default=50
+        Upper bound on training epochs; early stopping usually ends sooner.
+    batch_size : int, default=64
+    lr : float, default=1e-3
+        Initial learning rate.
+    optimizer : type of torch.optim.Optimizer, default=torch.optim.AdamW
+        Configured with ``optimizer__*`` parameters, e.g.
+        ``optimizer__weight_decay``.
+    lr_scheduler : callable, default=partial(ReduceLROnPlateau, factor=0.5, patience=3)
+        Learning-rate scheduler class, or a ``functools.partial`` of one with
+        its settings, stepped every epoch on the validation loss (the
+        training loss without validation). ``lr_scheduler__*`` parameters
+        override the partial's settings; None keeps the rate constant.
+    validation : "auto", float, splitter or None, default="auto"
+        Which training windows are held out to validate on, for early
+        stopping, the scheduler and the history's ``valid_*`` scores.
+        ``"auto"`` holds out 20 % with
+        :class:`~tsclf.model_selection.ValidationSplit`: whole groups when
+        ``fit`` gets ``groups``, stratified when it can be. A float in
+        (0, 1) holds out that share the same way. A scikit-learn splitter
+        (e.g. ``GroupShuffleSplit``) gives its first split, called as
+        ``split(X, y, groups)`` with the joint label of each sample as
+        ``y`` for classifiers (None for regressors). None trains on
+        everything without validation.
+    early_stopping_patience : int, default=10
+        Epochs without improvement of the monitored loss before training
+        stops; the best epoch's weights are restored. None trains for
+        ``max_epochs``.
+    gradient_clip : float, default=1.0
+        Maximum gradient norm; None disables clipping.
+    preprocessor : transformer or None, default=WindowStandardizer()
+        Fitted (as a clone) on the training series and applied before the
+        network, e.g. a pipeline ending in
+        :class:`~tsclf.transformers.STFTImage` for image networks. Its
+        parameters are nested: ``preprocessor__eps``. None feeds the series
+        as they are.
+    callbacks : list of skorch callbacks, default=None
+        Extra callbacks, e.g. :class:`skorch.callbacks.Checkpoint`, run
+        after the policy's; configured with ``callbacks__*``.
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+        Where to train; ``"auto"`` uses CUDA when present.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, dropout and the validation
+        split. Two fits with the same seed on the CPU give identical
+        predictions.
+    verbose : int, default=0
+        0 is silent, 1 prints a table row per epoch, 2 adds a progress bar
+        over batches.
+    **kwargs
+        Prefixed component parameters: ``module__*``, ``optimizer__*``,
+        ``lr_scheduler__*``, ``callbacks__*``, ``iterator_train__*``,
+        ``iterator_valid__*``.
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "module": [type],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [type],
+        "lr_scheduler": [callable, None],
+        "validation": [
+            StrOptions({"auto"}),
+            Interval(Real, 0, 1, closed="neither"),
+            HasMethods(["split"]),
+            None,
+        ],
+        "early_stopping_patience": [Interval(Integral, 1, None, closed="left"), None],
+        "gradient_clip": [Interval(Real, 0, None, closed="neither"), None],
+        "preprocessor": [HasMethods(["fit", "transform"]), None],
+        "callbacks": [list, None],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        module: type[torch.nn.Module] | None = None,
+        *,
+        max_epochs: int = 50,
+        batch_size: int = 64,
+        lr: float = 1e-3,
+        optimizer: type[torch.optim.Optimizer] = torch.optim.AdamW,
+        lr_scheduler: Any = functools.partial(  # noqa: B008 (immutable)
+            ReduceLROnPlateau, factor=0.5, patience=3
+        ),
+        validation: Any = "auto",
+        early_stopping_patience: int | None = 10,
+        gradient_clip: float | None = 1.0,
+        preprocessor: Any = WindowStandardizer(),  # noqa: B008 (never mutated)
+        callbacks: list | None = None,
+        device: str = "auto",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        **kwargs: Any,
+    ) -> None:
+        params = locals()  # each parameter under its name in the signature
+        del params["self"], params["kwargs"]
+        self._store(params, kwargs)
+
+    # -- checks and input ---------------------------------------------------
+
+    def _check_params(self) -> None:
+        """Validate every parameter; called first in ``fit``."""
+        self._validate_params()
+        module = self.module
+        if not (inspect.isclass(module) and issubclass(module, torch.nn.Module)):
+            raise ValueError(f"module must be a torch.nn.Module class, got {module!r}.")
+        self._check_param_names(module)
+        resolve_device(self.device)
+
+    def _validate_X(self, X, y=None, *, reset: bool):
+        """Validate X (and y) and return X as float32 (n, channels, length)."""
+        if reset:
+            X, y = validate_series(
+                self, X, y=y, reset=True, dtype=np.float32, multi_output=True
+            )
+            self.n_channels_, self.n_timepoints_ = X.shape[1], X.shape[2]
+            return X, y
+        X = validate_series(self, X, reset=False, dtype=np.float32)
+        if X.shape[1:] != (self.n_channels_, self.n_timepoints_):
+            raise ValueError(
+                f"X has series of shape {X.shape[1:]}, but this estimator was fitted "
+                f"on ({self.n_channels_}, {self.n_timepoints_})."
+            )
+        return X
+
+    def _transform_input(self, X: np.ndarray, *, fit: bool = False) -> np.ndarray:
+        """Apply ``preprocessor`` (a clone of it is fitted when ``fit``)."""
+        if fit:
+            self.preprocessor_ = (
+                None if self.preprocessor is None else clone(self.preprocessor).fit(X)
+            )
+        if self.preprocessor_ is None:
+            return X
+        return np.asarray(self.preprocessor_.transform(X), dtype=np.float32)
+
+    def _validation_split(self, n_samples: int, y_split, groups, rng):
+        """Train and validation positions, or None without validation."""
+        setting = self.validation
+        if setting is None:
+            return None
+        if isinstance(setting, str | Real):
+            test_size = 0.2 if isinstance(setting, str) else float(setting)
+            setting = ValidationSplit(test_size, random_state=rng)
+        split = next(iter(setting.split(np.zeros(n_samples), y_split, groups)), None)
+        if split is not None and (len(split[0]) < 2 or len(split[1]) < 1):
+            raise ValueError(
+                f"validation={self.validation!r} gave {len(split[0])} training "
+                f"and {len(split[1])} validation samples; it needs 2 and 1."
+            )
+        return split
+
+    # -- training -------------------------------------------------------------
+
+    def _scoring_callbacks(self, has_validation: bool) -> list:
+        """Per-epoch scores recorded in the history (none by default)."""
+        return []
+
+    def _fit_network(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        *,
+        groups,
+        y_split: np.ndarray | None,
+        n_outputs: tuple[int, ...],
+        criterion: type[torch.nn.Module],
+        criterion_params: dict[str, Any],
+    ) -> None:
+        """Build the skorch net and train it; sets ``net_`` and ``device_``.
+
+        ``X`` is preprocessed, ``y`` holds the training targets (head codes
+        or scaled values) and ``y_split`` what the validation splitter sees.
+        """
+        from skorch import NeuralNet
+        from skorch.dataset import Dataset
+        from skorch.helper import predefined_split
+
+        if X.shape[0] < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 samples, got 1 sample."
+            )
+        self.device_ = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        groups = None if groups is None else np.asarray(groups)
+        if groups is not None and groups.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"groups has {groups.shape[0]} entries for {X.shape[0]} samples."
+            )
+        split = self._validation_split(X.shape[0], y_split, groups, rng)
+        if split is None:
+            train_split, X_train, y_train = None, X, y
+        else:
+            train, valid = split
+            train_split = predefined_split(Dataset(X[valid], y[valid]))
+            X_train, y_train = X[train], y[train]
+        shape = X.shape[2:]
+        components = {
+            "iterator_train__shuffle": True,
+            # BatchNorm cannot train on a last batch of one sample.
+            "iterator_train__drop_last": X_train.shape[0] % self.batch_size == 1,
+            "iterator_train__generator": torch.Generator().manual_seed(seed),
+            **{f"criterion__{k}": v for k, v in criterion_params.items()},
+            # The user's prefixed parameters pass through to skorch as they are.
+            **{
+                k: v
+                for k, v in self._component_params.items()
+                if not k.startswith("lr_scheduler__")
+            },
+            # The network's shape comes from the (preprocessed) data.
+            "module__n_channels": X.shape[1],
+            "module__n_timepoints": shape[0] if len(shape) == 1 else shape,
+            "module__n_outputs": n_outputs,
+        }
+        has_validation = split is not None
+        callbacks = [
+            *policy_callbacks(self, has_validation=has_validation),
+            *self._scoring_callbacks(has_validation),
+            *(self.callbacks or []),
+        ]
+        devices = [torch.device(self.device_)] if self.device_ != "cpu" else []
+        with torch.random.fork_rng(devices=devices, device_type="cuda"):
+            torch.manual_seed(seed)
+            net = NeuralNet(
+                module=self.module,
+                criterion=criterion,
+                optimizer=self.optimizer,
+                lr=self.lr,
+                iterator_train=BatchIndexLoader,
+                iterator_valid=BatchIndexLoader,
+                max_epochs=self.max_epochs,
+                batch_size=self.batch_size,
+                train_split=train_split,
+                callbacks=callbacks,
+                device=self.device_,
+                verbose=int(self.verbose > 0),
+                predict_nonlinearity=None,
+                **components,
+            )
+            net.fit(X_train, y_train)
+        self.net_ = net
+        self.n_epochs_ = len(net.history)
+
+    # -- fitted -------------------------------------------------------------
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled estimator; a GPU-trained one loads on the CPU.
+
+        skorch maps the network's tensors to the CPU when CUDA is missing;
+        ``device_`` then follows the device the network landed on.
+        """
+        self.__dict__.update(state)
+        if "net_" in state:
+            self.device_ = str(self.net_.device)
+
+    @property
+    def history_(self):
+        """Per-epoch training history (:class:`skorch.history.History`)."""
+        check_is_fitted(self, "net_")
+        return self.net_.history
+
+    def _forward(self, X) -> list[np.ndarray]:
+        """Run the network on validated, preprocessed X; one array per head."""
+        check_is_fitted(self, "net_")
+        X = self._transform_input(self._validate_X(X, reset=False))
+        return network_logits(self.net_, X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.non_deterministic = self.device != "cpu" and torch.cuda.is_available()
+        return tags

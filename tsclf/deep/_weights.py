@@ -1,0 +1,92 @@
+"""Task and class weights of the multi-task cross-entropy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from sklearn.utils.class_weight import compute_class_weight
+
+from tsclf.deep._losses import IGNORE_INDEX
+
+
+def task_weight_list(task_weights, names: Sequence) -> list[float]:
+    """Weight of each task's loss, by position or by task name.
+
+    Parameters
+    ----------
+    task_weights : sequence of float, dict or None
+        None weighs every task 1; a dict maps task names to weights (tasks
+        left out weigh 1).
+    names : sequence
+        Task names (the columns of a DataFrame ``y``, else positions).
+
+    Returns
+    -------
+    weights : list of float
+
+    Examples
+    --------
+    >>> from tsclf.deep import task_weight_list
+    >>> task_weight_list({"detection": 0.5}, ["detection", "location"])
+    [0.5, 1.0]
+    """
+    if task_weights is None:
+        return [1.0] * len(names)
+    if isinstance(task_weights, dict):
+        unknown = set(task_weights) - set(names)
+        if unknown:
+            raise ValueError(f"task_weights names unknown tasks {unknown}.")
+        return [float(task_weights.get(name, 1.0)) for name in names]
+    weights = [float(w) for w in np.ravel(task_weights)]
+    if len(weights) != len(names):
+        raise ValueError(
+            f"task_weights has {len(weights)} entries for {len(names)} tasks."
+        )
+    return weights
+
+
+def class_weight_tensors(
+    class_weight, codes: np.ndarray, head_classes: Sequence[np.ndarray]
+) -> list[torch.Tensor | None]:
+    """Per-task class weights of the heads, from ``class_weight``.
+
+    Parameters
+    ----------
+    class_weight : None, "balanced", dict or list of them
+        One setting for every task, or a list with one per task; a dict maps
+        labels to weights, as in scikit-learn's ``compute_class_weight``.
+    codes : ndarray of shape (n_samples, n_tasks)
+        Head codes of the training labels; ``IGNORE_INDEX`` is not counted.
+    head_classes : sequence of ndarray
+        Labels of each head.
+
+    Returns
+    -------
+    weights : list of (Tensor or None)
+        One weight per head class; a class absent from training weighs 1.
+    """
+    n_tasks = len(head_classes)
+    settings = class_weight if isinstance(class_weight, list) else None
+    if settings is None:
+        settings = [class_weight] * n_tasks
+    if len(settings) != n_tasks:
+        raise ValueError(
+            f"class_weight has {len(settings)} entries for {n_tasks} tasks."
+        )
+    weights: list[torch.Tensor | None] = []
+    for task, setting in enumerate(settings):
+        if setting is None:
+            weights.append(None)
+            continue
+        classes = head_classes[task]
+        counted = codes[codes[:, task] != IGNORE_INDEX, task]
+        present = np.unique(counted)
+        weight = compute_class_weight(
+            setting, classes=classes[present], y=classes[counted]
+        )
+        full = np.ones(len(classes))
+        full[present] = weight
+        weights.append(torch.as_tensor(full, dtype=torch.float32))
+    return weights
