@@ -39,10 +39,9 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.measure import run_fold
-from benchmarks.models import MODELS, Context
-from benchmarks.protocols import UCR_DATASETS
+from benchmarks.models import MODELS, Context, cap_epochs
+from benchmarks.protocols import UCR_DATASETS, load_problem
 from benchmarks.report import PUBLISHED_TWIN, REFERENCE
-from benchmarks.run import cap_epochs, load_problem
 
 # Variant name: (the suite's model, settings changed from the suite's).
 VARIANTS: dict[str, tuple[str, dict]] = {
@@ -85,17 +84,17 @@ def fit_variant(
     estimator = cap_epochs(estimator, max_epochs)
     row = run_fold(estimator, problem, train, test, deep=True)
     print(
-        f"{variant}, seed {seed}: accuracy {row['acc class']:.3f}, "
-        f"{row['epochs']} epochs, fit in {row['fit s']:.0f} s",
+        f"{variant}, seed {seed}: accuracy {row['acc_class']:.3f}, "
+        f"{row['epochs']} epochs, fit in {row['fit_s']:.0f} s",
         flush=True,
     )
     return {
         "variant": variant,
         "model": model,
         "seed": seed,
-        "accuracy": row["acc class"],
+        "accuracy": row["acc_class"],
         "epochs": row["epochs"],
-        "fit s": row["fit s"],
+        "fit_s": row["fit_s"],
     }
 
 
@@ -117,7 +116,7 @@ def summarize(rows: pd.DataFrame, dataset: str) -> pd.DataFrame:
                 "published": f"{twin} {reference:.3f}",
                 "gap (points)": 100 * (accuracy.mean() - reference),
                 "epochs": ", ".join(str(e) for e in group["epochs"]),
-                "mean fit s": group["fit s"].mean(),
+                "mean fit s": group["fit_s"].mean(),
             }
         )
     return pd.DataFrame(lines)

@@ -129,12 +129,12 @@ def scores(y_true: np.ndarray, y_pred: np.ndarray, tasks: list[str]) -> dict:
     """Accuracy and macro-F1 per task, plus joint accuracy for several tasks."""
     result: dict[str, float] = {}
     for column, task in enumerate(tasks):
-        result[f"acc {task}"] = task_score(y_true, y_pred, task=column)
-        result[f"F1 {task}"] = task_score(
+        result[f"acc_{task}"] = task_score(y_true, y_pred, task=column)
+        result[f"f1_{task}"] = task_score(
             y_true, y_pred, task=column, metric="f1_macro"
         )
     if len(tasks) > 1:
-        result["joint acc"] = joint_accuracy(y_true, y_pred)
+        result["joint_acc"] = joint_accuracy(y_true, y_pred)
     return result
 
 
@@ -164,19 +164,19 @@ def run_fold(
         predict_s = time.perf_counter() - start
     row: dict[str, Any] = {
         **scores(problem.y[test], predicted, problem.tasks),
-        "fit s": fit_s,
-        "predict windows/s": len(test) / predict_s,
-        "peak MB": memory.peak_mb,
-        "n train": len(train),
-        "n test": len(test),
+        "fit_s": fit_s,
+        "predict_windows_per_s": len(test) / predict_s,
+        "peak_mb": memory.peak_mb,
+        "n_train": len(train),
+        "n_test": len(test),
     }
     if memory.gpu_peak_mb is not None:
-        row["GPU peak MB"] = memory.gpu_peak_mb
+        row["gpu_peak_mb"] = memory.gpu_peak_mb
     if hasattr(estimator, "n_epochs_"):
         row["epochs"] = estimator.n_epochs_
     if heldout is not None:
         tail = heldout.scores_[-CURVE_TAIL:]
-        row |= {"last-5 min": min(tail), "last-5 max": max(tail)}
+        row |= {"last5_min": min(tail), "last5_max": max(tail)}
         row["curve"] = heldout.scores_
     row["predicted"] = predicted.tolist()
     return row

@@ -181,6 +181,27 @@ FCN_SETTINGS = {
 }
 
 
+def cap_epochs(estimator, max_epochs: int | None):
+    """Lower a deep model's ``max_epochs`` to at most ``max_epochs``; others
+    and ``None`` pass unchanged."""
+    if max_epochs and "max_epochs" in estimator.get_params():
+        estimator.set_params(
+            max_epochs=min(max_epochs, estimator.get_params()["max_epochs"])
+        )
+    return estimator
+
+
+def build_estimator(
+    name: str, context: Context, *, max_epochs: int | None = None, verbose: int = 0
+) -> BaseEstimator:
+    """The estimator of model ``name`` for ``context``, epochs capped; deep
+    models print a line per epoch with ``verbose``."""
+    estimator = MODELS[name].build(context)
+    if verbose and MODELS[name].family == "deep":
+        estimator.set_params(verbose=verbose)
+    return cap_epochs(estimator, max_epochs)
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     family: str  # "classical", "anchor" or "deep"

@@ -38,8 +38,8 @@ import time
 import numpy as np
 import pandas as pd
 
+from benchmarks.models import cap_epochs
 from benchmarks.protocols import cwru_problem
-from benchmarks.run import cap_epochs
 from tsclf.classification import GRUClassifier, MLPClassifier, RNNClassifier
 from tsclf.metrics import joint_accuracy
 
@@ -96,11 +96,11 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
                     "model": cls.__name__,
                     "settings": ", ".join(f"{k}={v}" for k, v in settings.items())
                     or "defaults",
-                    "joint acc": joint_accuracy(
+                    "joint_acc": joint_accuracy(
                         problem.y[test], model.predict(problem.X[test])
                     ),
                     "epochs": model.n_epochs_,
-                    "fit s": fit_s,
+                    "fit_s": fit_s,
                     "last train loss": history[-1, "train_loss"],
                     "best valid joint acc": np.nanmax(
                         [epoch.get("valid_acc", np.nan) for epoch in history]

@@ -24,6 +24,7 @@ UCR/UEA (``ucr``): the official train/test split of each set, one task.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -139,3 +140,9 @@ def _pad(X: np.ndarray, length: int) -> np.ndarray:
     if X.shape[2] == length:
         return X
     return np.pad(X, ((0, 0), (0, 0), (0, length - X.shape[2])))
+
+
+@functools.cache
+def load_problem(protocol: str, dataset: str) -> Problem:
+    """A problem, loaded once per process."""
+    return cwru_problem(protocol) if dataset == "CWRU" else ucr_problem(dataset)

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
                 "model": cls.__name__,
                 "test accuracy": model.score(X_test, y_test),
                 "epochs": model.n_epochs_,
-                "fit s": fit_s,
+                "fit_s": fit_s,
             }
         )
         print(rows[-1], flush=True)

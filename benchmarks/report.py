@@ -9,16 +9,16 @@ import pandas as pd
 
 REFERENCE = Path(__file__).parent / "reference" / "ucr_published.csv"
 METRIC_COLUMNS = (
-    "acc detection",
-    "acc location",
-    "acc size",
-    "F1 detection",
-    "F1 location",
-    "F1 size",
-    "joint acc",
-    "fit s",
-    "predict windows/s",
-    "peak MB",
+    "acc_detection",
+    "acc_location",
+    "acc_size",
+    "f1_detection",
+    "f1_location",
+    "f1_size",
+    "joint_acc",
+    "fit_s",
+    "predict_windows_per_s",
+    "peak_mb",
     "epochs",
 )
 # Published models next to ours, by our model name.
@@ -37,10 +37,10 @@ def cwru_table(results: pd.DataFrame) -> pd.DataFrame:
     columns = [c for c in METRIC_COLUMNS if c in results]
     table = results.groupby(["model", "family"], sort=False)[columns].mean()
     table.insert(0, "folds", results.groupby(["model", "family"], sort=False).size())
-    return table.sort_values("joint acc", ascending=False).reset_index()
+    return table.sort_values("joint_acc", ascending=False).reset_index()
 
 
-def fold_table(results: pd.DataFrame, metric: str = "joint acc") -> pd.DataFrame:
+def fold_table(results: pd.DataFrame, metric: str = "joint_acc") -> pd.DataFrame:
     """One row per model: ``metric`` on each fold and the mean, best first.
 
     Folds not run yet are blank, and so is the mean of a model that lacks one.
@@ -54,13 +54,13 @@ def fold_table(results: pd.DataFrame, metric: str = "joint acc") -> pd.DataFrame
     )
     # A model with a fold still to run has no mean yet.
     table["mean"] = table.mean(axis=1, skipna=False)
-    if "last-5 min" in results:
-        curves = results.dropna(subset=["last-5 min"])
+    if "last5_min" in results:
+        curves = results.dropna(subset=["last5_min"])
         ranges = curves.assign(
             cell=[
                 f"{low:.3f} to {high:.3f}"
                 for low, high in zip(
-                    curves["last-5 min"], curves["last-5 max"], strict=True
+                    curves["last5_min"], curves["last5_max"], strict=True
                 )
             ]
         ).pivot(index="model", columns="fold", values="cell")
@@ -72,7 +72,7 @@ def fold_table(results: pd.DataFrame, metric: str = "joint acc") -> pd.DataFrame
 
 def ucr_table(results: pd.DataFrame) -> pd.DataFrame:
     """Accuracy mean ± std over seeds per data set and model, beside published."""
-    grouped = results.groupby(["dataset", "model"], sort=False)["acc class"]
+    grouped = results.groupby(["dataset", "model"], sort=False)["acc_class"]
     summary = grouped.agg(["mean", "std", "count"]).reset_index()
     cells = summary.assign(
         cell=[
@@ -92,7 +92,7 @@ def ucr_table(results: pd.DataFrame) -> pd.DataFrame:
 def published_gaps(results: pd.DataFrame) -> pd.DataFrame:
     """Our mean accuracy minus the published one, for models with a twin."""
     published = pd.read_csv(REFERENCE).set_index(["dataset", "method"])["accuracy"]
-    ours = results.groupby(["dataset", "model"])["acc class"].mean()
+    ours = results.groupby(["dataset", "model"])["acc_class"].mean()
     rows = []
     for (dataset, model), accuracy in ours.items():
         twin = PUBLISHED_TWIN.get(model)
@@ -114,13 +114,13 @@ def plot_accuracy_vs_fit_time(results: pd.DataFrame, metric: str, title: str):
     """Scatter of mean accuracy against mean fit time, one point per model."""
     from matplotlib.figure import Figure
 
-    means = results.groupby(["model", "family"])[[metric, "fit s"]].mean()
+    means = results.groupby(["model", "family"])[[metric, "fit_s"]].mean()
     figure = Figure(figsize=(6.4, 4.4), layout="constrained")
     ax = figure.subplots()
     colours = {"classical": "tab:green", "anchor": "tab:orange", "deep": "tab:blue"}
     for (model, family), row in means.iterrows():
-        ax.scatter(row["fit s"], row[metric], color=colours.get(family, "gray"))
-        ax.annotate(model, (row["fit s"], row[metric]), fontsize=8)
+        ax.scatter(row["fit_s"], row[metric], color=colours.get(family, "gray"))
+        ax.annotate(model, (row["fit_s"], row[metric]), fontsize=8)
     ax.set_xscale("log")
     ax.set_xlabel("mean fit time per fold (s, log scale)")
     ax.set_ylabel(metric)
@@ -135,7 +135,7 @@ def plot_best_confusion(results: pd.DataFrame, problem_tasks: list[str], title: 
     """Confusion matrices of the best model (joint accuracy), folds pooled."""
     from tsclf.metrics import plot_confusion_matrices
 
-    best = results.groupby("model")["joint acc"].mean().idxmax()
+    best = results.groupby("model")["joint_acc"].mean().idxmax()
     rows = results[results["model"] == best]
     y_true = np.concatenate([np.asarray(t) for t in rows["true"]])
     y_pred = np.concatenate([np.asarray(p) for p in rows["predicted"]])

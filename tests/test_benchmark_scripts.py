@@ -23,7 +23,7 @@ def test_near_chance_reports_each_variant(capsys):
     assert len(table) == len(near_chance.VARIANTS["mlp"])
     assert table["settings"].iloc[0] == "defaults"
     assert (table["epochs"] <= 2).all()
-    assert table["joint acc"].between(0, 1).all()
+    assert table["joint_acc"].between(0, 1).all()
     assert np.isfinite(table["last train loss"]).all()
     assert "held-out load0" in capsys.readouterr().out
 

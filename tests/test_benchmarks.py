@@ -16,7 +16,9 @@ import pytest
 pytest.importorskip("matplotlib")
 pytest.importorskip("psutil")
 
-from benchmarks import report, run
+import dataclasses
+
+from benchmarks import cache, execute, report, run, suites
 from benchmarks.measure import PeakMemory, run_fold
 from benchmarks.models import MODELS, Context
 from benchmarks.protocols import Problem, cwru_problem, ucr_problem
@@ -61,23 +63,25 @@ def test_deep_models_validate_on_blocks_of_their_training_recordings():
 
 
 def test_suites_are_parts_narrowed_by_the_command_line():
-    full = run.plan(run.parse_args(["--suite", "full"]))
+    full = suites.plan_units("full")
     lolo = [unit for unit in full if unit[0] == "lolo"]
-    assert {model for _, _, model, _ in lolo} == set(run.ALL_CWRU)
+    assert {model for _, _, model, _ in lolo} == set(suites.ALL_CWRU)
     leaky_models = {model for protocol, _, model, _ in full if protocol == "leaky"}
-    assert leaky_models == set(run.BASELINES + run.QUICK_DEEP)
+    assert leaky_models == set(suites.BASELINES + suites.QUICK_DEEP)
     plaid = {model for _, dataset, model, _ in full if dataset == "PLAID"}
     assert plaid == {"minirocket", "cesium-rf"}
     assert len({unit for unit in full if unit[2] == "inception"}) == 1 + 5 * 3
-    narrowed = run.plan(
-        run.parse_args(["--suite", "full", "--protocols", "ucr", "--seeds", "1"])
-    )
+    narrowed = suites.plan_units("full", protocols=("ucr",), seeds=1)
     assert {unit[0] for unit in narrowed} == {"ucr"}
     assert {unit[3] for unit in narrowed} == {0}
-    chosen = run.plan(
-        run.parse_args(
-            ["--protocols", "ucr", "--models", "inception", "--datasets", "PLAID"]
-        )
+    config = run.parse_args(
+        ["--protocols", "ucr", "--models", "inception", "--datasets", "PLAID"]
+    )
+    chosen = suites.plan_units(
+        config.suite,
+        protocols=config.protocols,
+        models=config.models,
+        datasets=config.datasets,
     )
     assert chosen == [("ucr", "PLAID", "inception", seed) for seed in range(3)]
 
@@ -98,11 +102,11 @@ def test_held_out_curve_is_recorded_without_touching_training():
     with_curve = run_fold(mlp(), problem, train, test, deep=True, curve=True)
     without = run_fold(mlp(), problem, train, test, deep=True)
     assert len(with_curve["curve"]) == with_curve["epochs"] == 3
-    assert with_curve["curve"][-1] == pytest.approx(with_curve["joint acc"])
-    assert with_curve["last-5 min"] == min(with_curve["curve"])
+    assert with_curve["curve"][-1] == pytest.approx(with_curve["joint_acc"])
+    assert with_curve["last5_min"] == min(with_curve["curve"])
     assert "curve" not in without
     assert with_curve["predicted"] == without["predicted"]
-    assert with_curve["joint acc"] == joint_accuracy(
+    assert with_curve["joint_acc"] == joint_accuracy(
         problem.y[test], np.array(without["predicted"])
     )
 
@@ -132,9 +136,9 @@ def test_fold_table_gives_each_fold_and_the_settling_range():
         {
             "model": ["a", "a", "b", "b"],
             "fold": ["load0", "load1", "load0", "load1"],
-            "joint acc": [0.9, 0.7, 0.95, 0.85],
-            "last-5 min": [np.nan, np.nan, 0.9, 0.8],
-            "last-5 max": [np.nan, np.nan, 0.96, 0.86],
+            "joint_acc": [0.9, 0.7, 0.95, 0.85],
+            "last5_min": [np.nan, np.nan, 0.9, 0.8],
+            "last5_max": [np.nan, np.nan, 0.96, 0.86],
         }
     )
     table = report.fold_table(results)
@@ -154,8 +158,8 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(
     args = ["--models", "cesium-rf", "--results", str(tmp_path), "--n-jobs", "1"]
     results = run.main(args)
     assert list(results["fold"]) == ["load0", "load1", "load2"]
-    assert results["joint acc"].mean() > 0.85  # 0.920 measured
-    assert (results["peak MB"] >= 0).all() and (results["fit s"] > 0).all()
+    assert results["joint_acc"].mean() > 0.85  # 0.920 measured
+    assert (results["peak_mb"] >= 0).all() and (results["fit_s"] > 0).all()
     out = tmp_path / "quick"
     summary = (out / "summary.md").read_text()
     assert "## CWRU, lolo protocol" in summary and "cesium-rf" in summary
@@ -167,9 +171,9 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(
     def refuse(*args, **kwargs):
         raise AssertionError("a cached result was recomputed")
 
-    monkeypatch.setattr(run, "run_fold", refuse)
+    monkeypatch.setattr(execute, "run_fold", refuse)
     again = run.main(args)
-    np.testing.assert_allclose(again["joint acc"], results["joint acc"])
+    np.testing.assert_allclose(again["joint_acc"], results["joint_acc"])
     # With a model not run yet: --plan counts, --cached-only reports the rest.
     wider = ["--models", "cesium-rf", "spectral-rf", *args[2:]]
     planned = run.main([*wider, "--plan"])
@@ -178,7 +182,7 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(
         "spectral-rf": 0,
     }
     # It adds up the fit time the cached fits took, from their cache files.
-    np.testing.assert_allclose(planned["fit s"].sum(), results["fit s"].sum())
+    np.testing.assert_allclose(planned["fit_s"].sum(), results["fit_s"].sum())
     nothing = run.main([*wider, "--cached-only", "--results", str(tmp_path / "new")])
     assert nothing.empty
     assert "None of its 6 fits is cached yet." in capsys.readouterr().out
@@ -186,25 +190,25 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(
     assert list(partial["model"]) == ["cesium-rf"] * 3
     summary = (out / "summary.md").read_text()
     assert "Partial: 3 of the 6 fits" in summary
-    hours = results["fit s"].sum() / 3600
+    hours = results["fit_s"].sum() / 3600
     assert f"Fit time of these 3 fits: {hours:.2f} h in all." in summary
 
 
 def test_a_fit_another_run_finished_meanwhile_is_read_not_redone(tmp_path, monkeypatch):
     args = run.parse_args(["--models", "cesium-rf", "--results", str(tmp_path)])
     path = tmp_path / "cache" / "unit.json"
-    unit = run.Unit("lolo", "CWRU", "cesium-rf", 0, "load0", path)
+    unit = execute.Unit("lolo", "CWRU", "cesium-rf", 0, "load0", path)
     path.parent.mkdir(parents=True)
-    path.write_text('{"joint acc": 0.5}')  # written by a concurrent run
+    path.write_text('{"joint_acc": 0.5}')  # written by a concurrent run
 
     def refuse(*args, **kwargs):
         raise AssertionError("a finished fit was redone")
 
-    monkeypatch.setattr(run, "run_fold", refuse)
-    assert run.fit_unit(unit, args) == {"joint acc": 0.5}
-    args.no_cache = True
+    monkeypatch.setattr(execute, "run_fold", refuse)
+    assert execute.fit_unit(unit, args) == {"joint_acc": 0.5}
+    args = dataclasses.replace(args, no_cache=True)
     with pytest.raises(AssertionError, match="redone"):
-        run.fit_unit(unit, args)
+        execute.fit_unit(unit, args)
 
 
 def test_workers_and_a_dask_cluster_give_the_same_rows_in_order(tmp_path):
@@ -220,7 +224,7 @@ def test_workers_and_a_dask_cluster_give_the_same_rows_in_order(tmp_path):
     for other in (two, on_dask):
         assert list(other["model"]) == list(one["model"])
         assert list(other["fold"]) == list(one["fold"])
-        np.testing.assert_array_equal(other["joint acc"], one["joint acc"])
+        np.testing.assert_array_equal(other["joint_acc"], one["joint_acc"])
         assert other["predicted"].tolist() == one["predicted"].tolist()
 
 
@@ -289,16 +293,16 @@ def test_kill_stops_the_worker_processes_too(tmp_path):
 def test_cache_key_follows_the_settings_that_change_results():
     problem = cwru_problem("lolo")
     args = run.parse_args(["--suite", "full", "--max-epochs", "1"])
-    short = run.build("mlp", problem, 0, 100, args)
+    short = execute.build("mlp", problem, 0, 100, args)
     args = run.parse_args(["--suite", "full", "--max-epochs", "2"])
-    longer = run.build("mlp", problem, 0, 100, args)
+    longer = execute.build("mlp", problem, 0, 100, args)
     assert short.max_epochs == 1 and longer.max_epochs == 2
-    assert run.fingerprint(short) != run.fingerprint(longer)
+    assert cache.fingerprint(short) != cache.fingerprint(longer)
     # Parallelism and device do not change results: same key.
-    assert run.fingerprint(short) == run.fingerprint(short.set_params(device="cpu"))
+    assert cache.fingerprint(short) == cache.fingerprint(short.set_params(device="cpu"))
     # So do the validation blocks a deep model is given.
     blocks = problem.fit_groups[:100]
-    assert run.fingerprint(short, blocks) != run.fingerprint(short, blocks[::-1])
+    assert cache.fingerprint(short, blocks) != cache.fingerprint(short, blocks[::-1])
 
 
 def test_cache_key_follows_the_network_defaults(monkeypatch):
@@ -308,11 +312,11 @@ def test_cache_key_follows_the_network_defaults(monkeypatch):
 
     problem = cwru_problem("lolo")
     args = run.parse_args(["--suite", "full"])
-    before = run.fingerprint(run.build("mlp", problem, 0, 100, args))
-    assert before == run.fingerprint(run.build("mlp", problem, 0, 100, args))
+    before = cache.fingerprint(execute.build("mlp", problem, 0, 100, args))
+    assert before == cache.fingerprint(execute.build("mlp", problem, 0, 100, args))
     hidden_sizes, dropout = MLP.__init__.__defaults__
     monkeypatch.setattr(MLP.__init__, "__defaults__", (hidden_sizes, dropout + 0.1))
-    assert run.fingerprint(run.build("mlp", problem, 0, 100, args)) != before
+    assert cache.fingerprint(execute.build("mlp", problem, 0, 100, args)) != before
 
 
 def test_ucr_settings_follow_dl4tsc_for_tiny_training_sets():
@@ -347,7 +351,7 @@ def test_published_gaps():
         {
             "dataset": ["GunPoint", "GunPoint", "ArrowHead"],
             "model": ["resnet", "resnet", "cnn"],
-            "acc class": [0.98, 0.99, 0.8],
+            "acc_class": [0.98, 0.99, 0.8],
         }
     )
     gaps = report.published_gaps(results)
@@ -355,3 +359,35 @@ def test_published_gaps():
     row = gaps.iloc[0]
     assert row["published"] == pytest.approx(0.991)
     assert row["gap (points)"] == pytest.approx(100 * (0.985 - 0.991))
+
+
+def test_verbose_runs_print_deep_epochs_and_leave_pipelines_alone(tmp_path, capsys):
+    # -v used to call Pipeline.set_params(verbose=1) on the classical models.
+    args = ["--models", "spectral-rf", "mlp", "--folds", "load0", "--n-jobs", "1"]
+    results = run.main([*args, "--max-epochs", "1", "-v", "--results", str(tmp_path)])
+    assert sorted(results["model"]) == ["mlp", "spectral-rf"]
+    assert "train_loss" in capsys.readouterr().out
+
+
+def test_result_columns_are_identifiers(tmp_path):
+    results = run.main(
+        ["--models", "spectral-rf", "--n-jobs", "1", "--results", str(tmp_path)]
+    )
+    written = pd.read_csv(tmp_path / "quick" / "results.csv")
+    assert all(column.isidentifier() for column in written.columns), written.columns
+    assert len(results) == 3
+
+
+def test_cache_key_follows_the_visible_defaults(monkeypatch):
+    # Every default shown by get_params is part of the key: the scheduler's
+    # policy included, which the engine used to inject out of sight.
+    import functools
+
+    from torch.optim.lr_scheduler import ReduceLROnPlateau
+
+    problem = cwru_problem("lolo")
+    config = run.parse_args(["--suite", "full"])
+    estimator = execute.build("cnn", problem, 0, 100, config)
+    before = cache.fingerprint(estimator)
+    other = functools.partial(ReduceLROnPlateau, factor=0.5, patience=4)
+    assert cache.fingerprint(estimator.set_params(lr_scheduler=other)) != before

@@ -1,0 +1,141 @@
+"""Running the fits: one after the other, on worker processes or on dask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks import cache
+from benchmarks.config import RunConfig
+from benchmarks.measure import run_fold
+from benchmarks.models import MODELS, Context, build_estimator
+from benchmarks.protocols import Problem, load_problem
+from benchmarks.suites import CURVE_PROTOCOLS
+
+
+def build(model: str, problem: Problem, seed: int, n_train: int, config: RunConfig):
+    """The estimator for one fit, with the run's overrides applied."""
+    context = Context(
+        sampling_rate=problem.sampling_rate,
+        seed=seed,
+        n_jobs=config.n_jobs,
+        device=config.device,
+        suite=config.suite,
+        protocol=problem.protocol,
+        n_train=n_train,
+    )
+    return build_estimator(
+        model, context, max_epochs=config.max_epochs, verbose=config.verbose
+    )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One fit: a model and seed on one fold of a problem, and its cache file.
+
+    It names its problem rather than holding it, so that sending it to
+    another process is cheap; each process loads a problem once.
+    """
+
+    protocol: str
+    dataset: str
+    model: str
+    seed: int
+    fold_name: str
+    path: Path
+
+    @property
+    def problem(self) -> Problem:
+        return load_problem(self.protocol, self.dataset)
+
+    @property
+    def fold(self) -> tuple[str, np.ndarray, np.ndarray]:
+        return next(fold for fold in self.problem.folds if fold[0] == self.fold_name)
+
+    def describe(self) -> str:
+        return f"{self.dataset}/{self.protocol}/{self.fold_name} {self.model}"
+
+
+def make_unit(
+    protocol: str, dataset: str, model: str, seed: int, fold, config: RunConfig
+) -> Unit:
+    """The unit of one fold, with its cache path."""
+    problem = load_problem(protocol, dataset)
+    _, train, _ = fold
+    deep = MODELS[model].family == "deep"
+    path = cache.cache_path(
+        config.cache_folder,
+        protocol=protocol,
+        dataset=dataset,
+        model=model,
+        seed=seed,
+        fold=fold,
+        estimator=build(model, problem, seed, len(train), config),
+        fit_groups=problem.deep_fit_groups(train) if deep else None,
+    )
+    return Unit(protocol, dataset, model, seed, fold[0], path)
+
+
+def fit_unit(unit: Unit, config: RunConfig) -> dict:
+    """Fit and score one unit, write its result to the cache and return it.
+
+    A result that another run sharing the cache wrote since this run made
+    its plan is read instead of fitted again.
+    """
+    if unit.path.exists() and not config.no_cache:
+        return cache.read(unit.path)
+    problem = unit.problem
+    fold, train, test = unit.fold
+    estimator = build(unit.model, problem, unit.seed, len(train), config)
+    family = MODELS[unit.model].family
+    curve = problem.protocol in CURVE_PROTOCOLS and config.suite == "full"
+    row = run_fold(estimator, problem, train, test, deep=family == "deep", curve=curve)
+    row |= {"model": unit.model, "family": family}
+    row |= {"dataset": problem.dataset, "protocol": problem.protocol}
+    row |= {"fold": fold, "seed": unit.seed}
+    cache.write(unit.path, row)
+    return row
+
+
+def fit_all(units: list[Unit], config: RunConfig, progress) -> list[dict]:
+    """Fit ``units`` one after the other, or on ``config.workers`` processes,
+    or on the dask cluster at ``config.scheduler``; rows come back in the
+    order given."""
+    if config.workers == 1 and not config.scheduler:
+        rows = []
+        for unit in units:
+            progress.set_postfix_str(unit.describe())
+            rows.append(fit_unit(unit, config))
+            progress.update()
+        return rows
+    from contextlib import nullcontext
+
+    from joblib import Parallel, delayed, parallel_config
+
+    client, backend, n_jobs = None, nullcontext(), config.workers
+    if config.scheduler:
+        from dask.distributed import Client
+
+        client = Client(config.scheduler)
+        backend, n_jobs = parallel_config(backend="dask"), -1
+    tasks = (
+        delayed(_indexed_fit)(index, unit, config) for index, unit in enumerate(units)
+    )
+    rows: list[dict] = [{}] * len(units)
+    try:
+        with backend:
+            parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+            for index, row in parallel(tasks):
+                rows[index] = row
+                progress.set_postfix_str(f"done: {units[index].describe()}")
+                progress.update()
+    finally:
+        if client is not None:
+            client.close()
+    return rows
+
+
+def _indexed_fit(index: int, unit: Unit, config: RunConfig):
+    return index, fit_unit(unit, config)

@@ -1,0 +1,105 @@
+"""Writing a run's results: the CSV, the Markdown summary and the figures."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks import report
+from benchmarks.protocols import CWRU_PROTOCOLS
+from tsclf.datasets import TASKS as CWRU_TASKS
+
+
+def machine() -> str:
+    import torch
+
+    cuda = torch.cuda.get_device_name() if torch.cuda.is_available() else "no CUDA"
+    return (
+        f"{platform.platform()}, {os.cpu_count()} CPU cores, torch "
+        f"{torch.__version__}, {cuda}"
+    )
+
+
+def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
+    """Print and save tables and figures; return the Markdown summary."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    results.drop(columns=["predicted", "true", "curve"], errors="ignore").to_csv(
+        folder / "results.csv", index=False
+    )
+    lines = [f"Command: `{command}`", "", f"Machine: {machine()}", ""]
+    if results.attrs.get("missing"):
+        done = results.attrs["planned"] - results.attrs["missing"]
+        lines += [
+            f"Partial: {done} of the {results.attrs['planned']} fits of this "
+            "command have run; the tables show those.",
+            "",
+        ]
+    lines += [
+        f"Fit time of these {len(results)} fits: "
+        f"{results['fit_s'].sum() / 3600:.2f} h in all.",
+        "",
+    ]
+    cwru = results[results["dataset"] == "CWRU"]
+    for protocol in [p for p in CWRU_PROTOCOLS if p in set(cwru["protocol"])]:
+        part = cwru[cwru["protocol"] == protocol]
+        title = f"CWRU, {protocol} protocol"
+        lines += [
+            f"## {title}",
+            "",
+            "Mean over folds. Joint accuracy: all three tasks right (10 classes). "
+            "Fit time per fold; peak MB: growth of the process's resident memory "
+            "during fit and predict, from a baseline taken after freed memory is "
+            "handed back to the operating system.",
+            "",
+            report.cwru_table(part).to_markdown(index=False, floatfmt=".3f"),
+            "",
+        ]
+        if part["fold"].nunique() > 1:
+            caption = "Joint accuracy per held-out fold."
+            if "last5_min" in part and part["last5_min"].notna().any():
+                caption += (
+                    " For deep models, the range of the held-out joint accuracy "
+                    "over the last five epochs (recorded for reporting only) "
+                    "shows whether training settled."
+                )
+            lines += [
+                caption,
+                "",
+                report.fold_table(part).to_markdown(index=False, floatfmt=".3f"),
+                "",
+            ]
+        report.plot_accuracy_vs_fit_time(part, "joint_acc", title).savefig(
+            folder / f"cwru_{protocol}_accuracy_vs_time.png", dpi=120
+        )
+        confusion = report.plot_best_confusion(part, CWRU_TASKS, title)
+        confusion.savefig(folder / f"cwru_{protocol}_confusion.png", dpi=120)
+        plt.close(confusion)
+    ucr = results[results["protocol"] == "ucr"]
+    if len(ucr):
+        lines += [
+            "## UCR/UEA, official splits",
+            "",
+            "Test accuracy, mean ± std over seeds (runs). Published figures: "
+            "see benchmarks/reference/SOURCES.md.",
+            "",
+            report.ucr_table(ucr).to_markdown(index=False),
+            "",
+            "Gap to the published mean of the same model (points):",
+            "",
+            report.published_gaps(ucr).to_markdown(index=False, floatfmt=".3f"),
+            "",
+        ]
+        report.plot_accuracy_vs_fit_time(ucr, "acc_class", "UCR/UEA").savefig(
+            folder / "ucr_accuracy_vs_time.png", dpi=120
+        )
+    summary = "\n".join(lines)
+    (folder / "summary.md").write_text(summary + "\n")
+    return summary

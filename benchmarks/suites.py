@@ -1,0 +1,109 @@
+"""Suite definitions as data: which models run on which protocols and sets.
+
+- ``quick`` (the default, what ``make run`` runs): CWRU leave-one-load-out
+  with the classical pipelines, MiniRocket and six deep families (MLP, CNN,
+  ResNet, LSTM, GRU, Transformer) trained for 3 epochs each.
+- ``full``, at the models' default settings, in five parts:
+
+  1. CWRU leave-one-load-out with every model (the headline table);
+  2. CWRU leaky and recording splits with the classical pipelines,
+     MiniRocket and the six quick deep families (the leakage contrast);
+  3. all eight UCR/UEA sets with MiniRocket and cesium + RF, 3 seeds;
+  4. the UCR/UEA sets but PLAID with MLP, FCN, CNN and both ResNets,
+     3 seeds;
+  5. the five short UCR/UEA sets with InceptionTime and LSTM-FCN, 3 seeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from benchmarks.models import MODELS
+from benchmarks.protocols import CWRU_PROTOCOLS, UCR_DATASETS
+
+# In the full suite, deep models' held-out accuracy is recorded after every
+# epoch under these protocols (reporting only; its time is left out of the
+# fit time). Three epochs of the quick suite have nothing to settle.
+CURVE_PROTOCOLS = ("lolo",)
+# The classical pipelines and the MiniRocket anchor.
+BASELINES = ("cesium-rf", "cesium-svc", "spectral-rf", "minirocket")
+QUICK_DEEP = ("mlp", "cnn", "resnet", "lstm", "gru", "transformer")
+# Configurations kept for the comparison with dl-4-tsc's UCR figures.
+UCR_TWINS = ("resnet-fullres", "fcn")
+ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS)
+# Short series: InceptionTime and LSTM-FCN train for hundreds of epochs on
+# UCR; on OSULeaf, ACSF1 and PLAID that takes hours per seed on a CPU.
+SHORT_UCR = (
+    "GunPoint",
+    "ArrowHead",
+    "ItalyPowerDemand",
+    "BasicMotions",
+    "JapaneseVowels",
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Some models on some protocols (UCR: on some data sets, several seeds)."""
+
+    protocols: tuple[str, ...]
+    models: tuple[str, ...]
+    datasets: tuple[str, ...] = ()
+    seeds: int = 1
+
+
+SUITES: dict[str, tuple[Part, ...]] = {
+    "quick": (Part(("lolo",), BASELINES + QUICK_DEEP),),
+    "full": (
+        Part(("lolo",), ALL_CWRU),
+        Part(("leaky", "recording"), BASELINES + QUICK_DEEP),
+        Part(("ucr",), ("minirocket", "cesium-rf"), UCR_DATASETS, seeds=3),
+        Part(
+            ("ucr",),
+            ("mlp", "fcn", "cnn", "resnet", "resnet-fullres"),
+            tuple(name for name in UCR_DATASETS if name != "PLAID"),
+            seeds=3,
+        ),
+        Part(("ucr",), ("inception", "lstm-fcn"), SHORT_UCR, seeds=3),
+    ),
+}
+
+
+def plan_units(
+    suite: str,
+    *,
+    protocols: tuple[str, ...] | None = None,
+    models: tuple[str, ...] | None = None,
+    datasets: tuple[str, ...] | None = None,
+    seeds: int | None = None,
+) -> list[tuple[str, str, str, int]]:
+    """The (protocol, data set, model, seed) units to run, in order.
+
+    The suite's parts, narrowed to ``protocols`` and ``datasets`` where
+    given; ``seeds`` replaces the number of UCR seeds. With ``models`` the
+    parts are set aside: exactly those models run on the protocols asked for
+    (default: the suite's) and, for UCR, on ``datasets`` (default: all).
+    """
+    parts = SUITES[suite]
+    if models:
+        chosen = protocols or sorted({p for part in parts for p in part.protocols})
+        parts = (Part(tuple(chosen), tuple(models), UCR_DATASETS, 3),)
+    units: list[tuple[str, str, str, int]] = []
+    for part in parts:
+        for protocol in part.protocols:
+            if protocols and protocol not in protocols:
+                continue
+            if protocol in CWRU_PROTOCOLS:
+                names, n_seeds = ["CWRU"], 1
+            else:
+                names = [n for n in part.datasets if not datasets or n in datasets]
+                n_seeds = seeds or part.seeds
+            for dataset in names:
+                for model in part.models:
+                    if MODELS[model].vibration_only and dataset != "CWRU":
+                        continue
+                    for seed in range(n_seeds):
+                        unit = (protocol, dataset, model, seed)
+                        if unit not in units:
+                            units.append(unit)
+    return units
