@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral
+from typing import ClassVar
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.transformers._cesium_fast import FAST_FEATURES, fast_features
-from tsclf.utils.validation import validate_series
+from tsclf.utils.validation import SAMPLING_RATE, validate_series
 
 #: Largest number of series featurized in one piece by the fast engine,
 #: which bounds its memory (about 0.5 MB per series of length 1200).
 _FAST_CHUNK = 256
-#: Pieces per worker are sized for this many workers under a dask scheduler,
-#: whose worker count is not known in advance.
-_DASK_WORKERS = 8
 
 #: The eleven features of the reference study.
 DEFAULT_FEATURES = (
@@ -96,11 +96,8 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
         faster; any other feature is still computed by cesium.
     n_jobs : int, default=None
         Parallel jobs over chunks of series, as in joblib; -1 uses all
-        cores. Ignored when ``scheduler`` is set.
-    scheduler : str or dask.distributed.Client, default=None
-        Compute the chunks with dask instead of joblib: a dask scheduler
-        name (``"threads"``, ``"processes"``, ``"synchronous"``,
-        ``"distributed"``) or a ``dask.distributed.Client``.
+        cores, or all the workers of a dask cluster under
+        ``joblib.parallel_config(backend="dask")``.
 
     Attributes
     ----------
@@ -145,13 +142,18 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
         sampling_rate: float = 1.0,
         engine: str = "fast",
         n_jobs: int | None = None,
-        scheduler=None,
     ) -> None:
         self.features = features
         self.sampling_rate = sampling_rate
         self.engine = engine
         self.n_jobs = n_jobs
-        self.scheduler = scheduler
+
+    _parameter_constraints: ClassVar[dict] = {
+        "features": ["array-like", None],
+        "sampling_rate": SAMPLING_RATE,
+        "engine": [StrOptions({"fast", "cesium"})],
+        "n_jobs": [Integral, None],
+    }
 
     def _check_features(self) -> list[str]:
         from cesium.features import dask_feature_graph
@@ -176,12 +178,7 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
         -------
         self : CesiumFeatures
         """
-        if not self.sampling_rate > 0:
-            raise ValueError(
-                f"sampling_rate must be positive, got {self.sampling_rate!r}."
-            )
-        if self.engine not in ("fast", "cesium"):
-            raise ValueError(f"engine must be 'fast' or 'cesium', got {self.engine!r}.")
+        self._validate_params()
         self.features_ = self._check_features()
         X = validate_series(self, X, reset=True)
         self.n_channels_ = X.shape[1]
@@ -203,23 +200,15 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
         X = validate_series(self, X, reset=False)
         chunks = self._chunks(X.shape[0])
         args = (self.sampling_rate, self.features_, self.engine)
-        if self.scheduler is not None:
-            import dask
-
-            tasks = [dask.delayed(_features_chunk)(X[chunk], *args) for chunk in chunks]
-            parts = dask.compute(*tasks, scheduler=self.scheduler)
-        else:
-            parts = Parallel(n_jobs=self.n_jobs)(
-                delayed(_features_chunk)(X[chunk], *args) for chunk in chunks
-            )
+        parts = Parallel(n_jobs=self.n_jobs)(
+            delayed(_features_chunk)(X[chunk], *args) for chunk in chunks
+        )
         return np.concatenate(parts)
 
     def _chunks(self, n_series: int) -> list[np.ndarray]:
         """Split the series into pieces for the workers."""
-        if self.scheduler is not None:
-            n_workers = _DASK_WORKERS
-        else:
-            n_workers = effective_n_jobs(self.n_jobs)
+        # Under joblib's dask backend this is the cluster's worker count.
+        n_workers = effective_n_jobs(self.n_jobs)
         # cesium's per-series cost dwarfs any per-chunk overhead; the fast
         # engine wants few, large chunks, capped for memory.
         n_chunks = 4 * n_workers

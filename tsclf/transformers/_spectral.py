@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 from scipy import signal
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from tsclf.utils.validation import validate_series
+from tsclf.utils.validation import SAMPLING_RATE, validate_series
 
 
 def band_energies(
@@ -63,6 +66,14 @@ def band_energies(
 class _SpectralBands(TransformerMixin, BaseEstimator):
     """Shared machinery: validate, compute a spectrum per channel, sum bands."""
 
+    _parameter_constraints: ClassVar[dict] = {
+        "n_bands": [Interval(Integral, 1, None, closed="left")],
+        "sampling_rate": SAMPLING_RATE,
+        "max_frequency": [Real, None],  # checked against the Nyquist frequency
+        "band": ["array-like", None],  # EnvelopeSpectrum only
+        "log": ["boolean"],
+    }
+
     def _check_params(self, length: int) -> np.ndarray:
         """Validate the parameters for series of ``length``; return the band edges."""
         if length < 2:
@@ -70,12 +81,7 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
                 f"Series of {length} feature(s) (time steps) have no spectrum; "
                 "at least 2 are needed."
             )
-        if not self.sampling_rate > 0:
-            raise ValueError(
-                f"sampling_rate must be positive, got {self.sampling_rate!r}."
-            )
-        if int(self.n_bands) != self.n_bands or self.n_bands < 1:
-            raise ValueError(f"n_bands must be a positive int, got {self.n_bands!r}.")
+        self._validate_params()
         nyquist = self.sampling_rate / 2
         top = nyquist if self.max_frequency is None else self.max_frequency
         if not 0 < top <= nyquist:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
+
+#: ``_parameter_constraints`` entry of every ``sampling_rate`` (in Hz).
+SAMPLING_RATE = [Interval(Real, 0, None, closed="neither")]
 
 
 def validate_series(
