@@ -165,7 +165,7 @@ def make_windows(
     if len(rates) > 1:
         raise ValueError(
             f"Recordings have different sampling rates {rates}; resample them "
-            "to one rate first (Recording.resample, or load_cwru(resample_to=...))."
+            "to one rate first (Recording.resample, or the loader's resampling)."
         )
     rate = rates[0]
     channel_sets = {rec.channels for rec in recordings}

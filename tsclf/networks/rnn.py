@@ -24,8 +24,8 @@ class RNN(nn.Module):
     chunk_size : int, default=10
         Samples per step, fed raw (see
         :class:`~tsclf.networks._layers.ChunkEmbedding`); 1 steps over single
-        samples. Over a 1,200-sample CWRU window, single samples leave the
-        RNN near chance: chunks shorten the path the gradient travels.
+        samples. Chunks shorten the path the gradient travels by
+        ``chunk_size``.
     dropout : float, default=0.0
         Dropout between stacked layers.
     """
