@@ -13,29 +13,15 @@ This module is the command line only. Its parts: suites as data
 factories (:mod:`benchmarks.models`), the result cache
 (:mod:`benchmarks.cache`), execution backends (:mod:`benchmarks.execute`),
 one fit measured (:mod:`benchmarks.measure`) and report writing
-(:mod:`benchmarks.report`, :mod:`benchmarks.outputs`). Suites:
+(:mod:`benchmarks.report`, :mod:`benchmarks.outputs`).
 
-- ``quick`` (the default, what ``make run`` runs): CWRU leave-one-load-out
-  with the classical pipelines, MiniRocket and six deep families (MLP, CNN,
-  ResNet, LSTM, GRU, Transformer) trained for 3 epochs each. About 6
-  minutes on 2 CPU cores.
-- ``full``, at the models' default settings, in five parts:
-
-  1. CWRU leave-one-load-out with every model (the headline table);
-  2. CWRU leaky and recording splits with the classical pipelines,
-     MiniRocket and the six quick deep families (the leakage contrast);
-  3. all eight UCR/UEA sets with MiniRocket and cesium + RF, 3 seeds;
-  4. the UCR/UEA sets but PLAID with MLP, FCN, CNN and both ResNets,
-     3 seeds;
-  5. the five short UCR/UEA sets (GunPoint, ArrowHead, ItalyPowerDemand,
-     BasicMotions, JapaneseVowels) with InceptionTime and LSTM-FCN, 3 seeds.
-
-  251 fits, 15.8 hours of fit time in all on 2 CPU cores, measured
-  (InceptionTime under leave-one-load-out alone: 4.5 h), about half that in
-  wall-clock time with ``--workers 2``; minutes
-  per part with ``--device cuda``. Deep models on PLAID, ACSF1 and OSULeaf
-  beyond part 4 take hours per seed on a CPU; ask for them with
-  ``--models`` and ``--datasets``.
+Suites, defined in :mod:`benchmarks.suites`: ``quick`` (the default, what
+``make run`` runs; about 6 minutes on 2 CPU cores) and ``full`` in five
+parts: 251 fits, 15.8 hours of fit time in all on 2 CPU cores, measured
+(InceptionTime under leave-one-load-out alone: 4.5 h), about half that in
+wall-clock time with ``--workers 2``; minutes per part with ``--device
+cuda``. Deep models on PLAID, ACSF1 and OSULeaf beyond part 4 take hours
+per seed on a CPU; ask for them with ``--models`` and ``--datasets``.
 
 Every (data set, protocol, fold, model, seed) result is cached as JSON
 under ``<results>/cache/``, keyed by the model's full settings, the fold,

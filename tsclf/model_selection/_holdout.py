@@ -17,7 +17,24 @@ from sklearn.utils.validation import _num_samples
 from tsclf.model_selection._split import StratifiedGroupShuffleSplit, _group_labels
 
 
-class SpreadGroupSplit(BaseCrossValidator):
+class _OneHoldout(BaseCrossValidator):
+    """A single hold-out of ``test_size``: the shared parameters."""
+
+    def __init__(
+        self,
+        test_size: float = 0.2,
+        *,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        self.test_size = test_size
+        self.random_state = random_state
+
+    def get_n_splits(self, X=None, y=None, groups=None) -> int:
+        """Return the number of splits (one)."""
+        return 1
+
+
+class SpreadGroupSplit(_OneHoldout):
     """Hold out whole groups spread over the classes, never a class's last one.
 
     For data with too few groups per class to stratify (CWRU has two or
@@ -43,19 +60,6 @@ class SpreadGroupSplit(BaseCrossValidator):
     >>> sorted(set(y[train].tolist())), len(set(groups[test]))
     (['a', 'b', 'c'], 3)
     """
-
-    def __init__(
-        self,
-        test_size: float = 0.2,
-        *,
-        random_state: int | np.random.RandomState | None = None,
-    ) -> None:
-        self.test_size = test_size
-        self.random_state = random_state
-
-    def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        """Return the number of splits (one)."""
-        return 1
 
     def split(self, X, y, groups) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield one (train, test) pair of sample positions.
@@ -98,7 +102,7 @@ class SpreadGroupSplit(BaseCrossValidator):
         yield np.flatnonzero(~test), np.flatnonzero(test)
 
 
-class ValidationSplit(BaseCrossValidator):
+class ValidationSplit(_OneHoldout):
     """The deep estimators' default early-stopping hold-out.
 
     One split, chosen by what the data allow, in this order:
@@ -133,19 +137,6 @@ class ValidationSplit(BaseCrossValidator):
     >>> len(set(groups[valid])), sorted(set(y[valid].tolist()))
     (2, [0, 1])
     """
-
-    def __init__(
-        self,
-        test_size: float = 0.2,
-        *,
-        random_state: int | np.random.RandomState | None = None,
-    ) -> None:
-        self.test_size = test_size
-        self.random_state = random_state
-
-    def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        """Return the number of splits (at most one)."""
-        return 1
 
     def _candidates(self, y, groups) -> list:
         size, rng = self.test_size, self.random_state
