@@ -70,10 +70,12 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
         LeaveOneConditionOut,
         StratifiedGroupShuffleSplit,
         block_groups,
+        block_lone_recordings,
     )
     from tsclf.utils.labels import joint_labels
 
-    windows = load_cwru_windows()
+    # The lone normal recording becomes three blocks spread over the loads.
+    windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
     y = windows.y.to_numpy().astype(str)
     joint = joint_labels(y)
     if protocol == "leaky":

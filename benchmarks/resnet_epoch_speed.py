@@ -31,6 +31,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from tsclf.classification import ResNetClassifier
 from tsclf.datasets import load_cwru_windows
 from tsclf.deep import resolve_device
+from tsclf.model_selection import block_lone_recordings
 from tsclf.networks import ResNet1d
 
 
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     )
     args = parser.parse_args(argv)
     device = resolve_device(args.device)
-    windows = load_cwru_windows()
+    windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
     windows = windows.subset(windows.metadata["condition"].isin([0, 1]).to_numpy())
     if args.n_windows:
         rng = np.random.default_rng(args.seed)

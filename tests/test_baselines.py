@@ -14,14 +14,14 @@ from sklearn.svm import SVC
 
 from tsclf.datasets import TASKS, load_cwru_windows
 from tsclf.metrics import joint_accuracy, multitask_scoring
-from tsclf.model_selection import StratifiedGroupShuffleSplit
+from tsclf.model_selection import StratifiedGroupShuffleSplit, block_lone_recordings
 from tsclf.transformers import BandEnergies, CesiumFeatures, EnvelopeSpectrum
 
 
 @pytest.fixture(scope="module")
 def small_cwru():
     """Every 8th window of the embedded data: ~350 windows, 30 groups."""
-    windows = load_cwru_windows()
+    windows = block_lone_recordings(load_cwru_windows())
     keep = np.arange(0, len(windows), 8)
     return windows.X[keep], windows.y.iloc[keep], windows.groups[keep]
 

@@ -11,13 +11,14 @@ from conftest import write_cwru_mat
 from tsclf.datasets import (
     EMBEDDED_IDS,
     NOT_APPLICABLE,
+    Recording,
     cwru_catalog,
     load_cwru,
     load_cwru_windows,
+    make_windows,
     read_cwru_mat,
 )
-from tsclf.recording import Recording
-from tsclf.windows import make_windows
+from tsclf.model_selection import block_lone_recordings
 
 
 def test_catalog_follows_reference_file_map():
@@ -227,7 +228,12 @@ def test_reference_windowing_gives_floor_n_over_1200_per_recording():
 
 
 def test_cwru_windows_spread_normal_blocks_over_loads():
-    windows = load_cwru_windows()
+    raw = load_cwru_windows()
+    assert sorted(set(raw.groups[(raw.y["detection"] == "normal").to_numpy()])) == [
+        "97"
+    ]
+    assert "condition" not in raw.metadata  # the loader knows no protocol
+    windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
     normal = (windows.y["detection"] == "normal").to_numpy()
     assert normal.sum() == 48  # 50 windows, one dropped in each of two gaps
     blocks = windows.groups[normal]

@@ -21,12 +21,20 @@ from tsclf.classification import (
     MLPClassifier,
     ResNetClassifier,
 )
-from tsclf.datasets import load_cwru_windows, load_ucr_uea, make_spike_anomaly
+from tsclf.datasets import (
+    load_cwru_windows,
+    load_ucr_uea,
+    make_forecasting_windows,
+    make_spike_anomaly,
+)
 from tsclf.deep import IGNORE_INDEX, MultiTaskCrossEntropy, resolve_device
-from tsclf.model_selection import LeaveOneConditionOut, ValidationSplit
+from tsclf.model_selection import (
+    LeaveOneConditionOut,
+    ValidationSplit,
+    block_lone_recordings,
+)
 from tsclf.regression import GRURegressor, LSTMRegressor, RNNRegressor
 from tsclf.transformers import WindowStandardizer
-from tsclf.windows import make_forecasting_windows
 
 from estimator_params import tiny
 
@@ -43,7 +51,7 @@ def _tiny(cls, **params):
 @pytest.fixture(scope="module")
 def cwru_small():
     """12 windows of each of the 10 joint CWRU classes, 3-task labels."""
-    windows = load_cwru_windows()
+    windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
     joint = windows.y.astype(str).agg("|".join, axis=1).to_numpy()
     rng = np.random.default_rng(0)
     index = np.concatenate(

@@ -21,13 +21,14 @@ from tsclf.model_selection import (
     StratifiedGroupShuffleSplit,
     assert_no_leakage,
     block_groups,
+    block_lone_recordings,
     train_test_split_by_group,
 )
 
 
 @pytest.fixture(scope="module")
 def windows():
-    return load_cwru_windows()
+    return block_lone_recordings(load_cwru_windows(), condition="load_hp")
 
 
 def test_leave_one_load_out_has_no_recording_on_both_sides(windows):

@@ -76,7 +76,7 @@ def test_envelope_features_carry_fault_location_across_loads():
 
     windows = load_cwru_windows()
     location = windows.y["location"].to_numpy()
-    unseen = windows.metadata["condition"].to_numpy() == 2
+    unseen = windows.metadata["load_hp"].to_numpy() == 2
     envelope = EnvelopeSpectrum(
         n_bands=20, sampling_rate=windows.sampling_rate, max_frequency=1000.0
     )

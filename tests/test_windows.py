@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tsclf.recording import Recording
-from tsclf.windows import make_forecasting_windows, make_windows
+from tsclf.datasets import Recording, make_forecasting_windows, make_windows
 
 
 def _recordings():

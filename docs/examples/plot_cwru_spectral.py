@@ -20,10 +20,10 @@ from tsclf.metrics import (
     plot_confusion_matrices,
     plot_windows,
 )
-from tsclf.model_selection import LeaveOneConditionOut
+from tsclf.model_selection import LeaveOneConditionOut, block_lone_recordings
 from tsclf.transformers import BandEnergies, EnvelopeSpectrum
 
-windows = load_cwru_windows()
+windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
 cv = LeaveOneConditionOut(
     windows.metadata["condition"], test_conditions=[2], train_conditions=[0, 1]
 )

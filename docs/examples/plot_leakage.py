@@ -15,10 +15,15 @@ from sklearn.pipeline import make_pipeline
 
 from tsclf.datasets import load_cwru_windows
 from tsclf.metrics import multitask_scoring
-from tsclf.model_selection import LeaveOneConditionOut, StratifiedGroupShuffleSplit
+from tsclf.model_selection import (
+    LeaveOneConditionOut,
+    StratifiedGroupShuffleSplit,
+    block_lone_recordings,
+)
 from tsclf.transformers import CesiumFeatures
 
-windows = load_cwru_windows()
+# The lone normal recording becomes three blocks, one per load.
+windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
 model = make_pipeline(
     CesiumFeatures(sampling_rate=windows.sampling_rate, n_jobs=-1),
     RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=-1),

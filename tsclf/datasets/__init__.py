@@ -1,4 +1,4 @@
-"""Data sets: CWRU bearing recordings, UCR/UEA sets and synthetic series."""
+"""Data: recordings, windows cut from them, CWRU, UCR/UEA and synthetic sets."""
 
 from tsclf.datasets._cwru import (
     CWRU_CHANNELS,
@@ -9,9 +9,10 @@ from tsclf.datasets._cwru import (
 from tsclf.datasets._cwru_catalog import NOT_APPLICABLE, TASKS, cwru_catalog
 from tsclf.datasets._cwru_windows import load_cwru_windows
 from tsclf.datasets._download import CWRU_BASE_URL, cwru_data_home, fetch_cwru
+from tsclf.datasets._recording import Recording, recordings_frame
 from tsclf.datasets._synthetic import make_spike_anomaly
 from tsclf.datasets._ucr import BUNDLED_UCR_UEA, load_ts_file, load_ucr_uea
-from tsclf.recording import Recording, recordings_frame
+from tsclf.datasets._windows import Windows, make_forecasting_windows, make_windows
 
 __all__ = [
     "BUNDLED_UCR_UEA",
@@ -21,6 +22,7 @@ __all__ = [
     "NOT_APPLICABLE",
     "TASKS",
     "Recording",
+    "Windows",
     "cwru_catalog",
     "cwru_data_home",
     "fetch_cwru",
@@ -28,7 +30,9 @@ __all__ = [
     "load_cwru_windows",
     "load_ts_file",
     "load_ucr_uea",
+    "make_forecasting_windows",
     "make_spike_anomaly",
+    "make_windows",
     "read_cwru_mat",
     "recordings_frame",
 ]

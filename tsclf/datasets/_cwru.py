@@ -13,7 +13,7 @@ import scipy.io
 
 from tsclf.datasets._cwru_catalog import NOT_APPLICABLE, TASKS, cwru_catalog
 from tsclf.datasets._quantized import decode
-from tsclf.recording import Recording
+from tsclf.datasets._recording import Recording
 
 #: Sensor channels of a CWRU file: drive end, fan end and base accelerometers.
 CWRU_CHANNELS = ("DE", "FE", "BA")
@@ -273,7 +273,7 @@ def load_cwru(
     See Also
     --------
     fetch_cwru : Download the files from the CWRU Bearing Data Center.
-    tsclf.windows.make_windows : Cut recordings into labelled windows.
+    tsclf.datasets.make_windows : Cut recordings into labelled windows.
 
     Examples
     --------

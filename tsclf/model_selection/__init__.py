@@ -7,7 +7,11 @@ shuffle split, leave-one-condition-out, the hold-out the deep estimators
 validate on, blocks for a class recorded only once, and a leakage check.
 """
 
-from tsclf.model_selection._blocks import BlockGroups, block_groups
+from tsclf.model_selection._blocks import (
+    BlockGroups,
+    block_groups,
+    block_lone_recordings,
+)
 from tsclf.model_selection._holdout import SpreadGroupSplit, ValidationSplit
 from tsclf.model_selection._leakage import LeakageError, assert_no_leakage
 from tsclf.model_selection._split import (
@@ -25,5 +29,6 @@ __all__ = [
     "ValidationSplit",
     "assert_no_leakage",
     "block_groups",
+    "block_lone_recordings",
     "train_test_split_by_group",
 ]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from tsclf.utils.labels import joint_labels
+
+if TYPE_CHECKING:
+    from tsclf.datasets import Windows
 
 
 @dataclass(frozen=True)
@@ -138,3 +144,71 @@ def block_groups(
         block[members] = np.where(inside, index, -1)
         new_groups[members] = [f"{recording}#{b}" for b in index]
     return BlockGroups(groups=new_groups, keep=keep, block=block)
+
+
+def block_lone_recordings(
+    windows: Windows,
+    *,
+    n_blocks: int = 3,
+    gap: int = 1,
+    condition: str | None = None,
+) -> Windows:
+    """Cut each recording alone in its class into blocks of its own.
+
+    A protocol step for :class:`~tsclf.datasets.Windows`: every recording
+    that is the only one of its class (by joint label; on CWRU, the normal
+    baseline) is cut into ``n_blocks`` groups with :func:`block_groups`, and
+    windows that fall in the gaps are dropped. Group-aware splitters then
+    find that class on both sides of a split.
+
+    With ``condition`` (a metadata column such as ``"load_hp"``),
+    ``metadata["condition"]`` copies that column, except that block ``k``
+    gets the ``k``-th condition of the other recordings (cycling), so that
+    :class:`LeaveOneConditionOut` has the lone class on both sides of every
+    split. Those blocks were recorded under one condition: a score on them
+    says less about a condition never seen than a score on the others.
+
+    Parameters
+    ----------
+    windows : Windows
+    n_blocks : int, default=3
+        Blocks per lone recording.
+    gap : int, default=1
+        Window lengths of signal left out between consecutive blocks.
+    condition : str, default=None
+        Metadata column to spread the blocks over; None sets no condition.
+
+    Returns
+    -------
+    windows : Windows
+        A new ``Windows``; the input is left as it was.
+
+    Examples
+    --------
+    >>> from tsclf.datasets import load_cwru_windows
+    >>> from tsclf.model_selection import block_lone_recordings
+    >>> windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
+    >>> windows
+    Windows(n_windows=2778, n_channels=1, length=1200, n_groups=30, tasks=['detection', 'location', 'size'])
+    >>> normal = (windows.y["detection"] == "normal").to_numpy()
+    >>> sorted(set(zip(windows.groups[normal], windows.metadata["condition"][normal])))
+    [('97#0', 0), ('97#1', 1), ('97#2', 2)]
+    """  # noqa: E501
+    blocks = block_groups(
+        windows.groups,
+        windows.starts,
+        windows.length,
+        y=joint_labels(windows.y),
+        n_blocks=n_blocks,
+        gap=gap,
+    )
+    metadata = windows.metadata.copy()
+    if condition is not None:
+        values = metadata[condition].to_numpy().copy()
+        in_block = blocks.block >= 0
+        others = values[~in_block] if (~in_block).any() else values
+        present = np.unique(others)
+        values[in_block] = present[blocks.block[in_block] % present.size]
+        metadata["condition"] = values
+    blocked = replace(windows, groups=blocks.groups, metadata=metadata)
+    return blocked.subset(blocks.keep)

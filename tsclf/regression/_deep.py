@@ -13,7 +13,7 @@ class LSTMRegressor(BaseDeepRegressor, module=LSTM):
     --------
     >>> import numpy as np
     >>> from tsclf.regression import LSTMRegressor
-    >>> from tsclf.windows import make_forecasting_windows
+    >>> from tsclf.datasets import make_forecasting_windows
     >>> stream = np.sin(np.arange(600) / 10.0)
     >>> X, y = make_forecasting_windows(stream, lookback=20, horizon=1)
     >>> reg = LSTMRegressor(max_epochs=2, random_state=0, module__chunk_size=1)
@@ -29,7 +29,7 @@ class GRURegressor(BaseDeepRegressor, module=GRU):
     --------
     >>> import numpy as np
     >>> from tsclf.regression import GRURegressor
-    >>> from tsclf.windows import make_forecasting_windows
+    >>> from tsclf.datasets import make_forecasting_windows
     >>> stream = np.sin(np.arange(600) / 10.0)
     >>> X, y = make_forecasting_windows(stream, lookback=20, horizon=1)
     >>> GRURegressor(max_epochs=2, random_state=0).fit(X, y).predict(X[:3]).shape
@@ -44,7 +44,7 @@ class RNNRegressor(BaseDeepRegressor, module=RNN):
     --------
     >>> import numpy as np
     >>> from tsclf.regression import RNNRegressor
-    >>> from tsclf.windows import make_forecasting_windows
+    >>> from tsclf.datasets import make_forecasting_windows
     >>> stream = np.sin(np.arange(600) / 10.0)
     >>> X, y = make_forecasting_windows(stream, lookback=20, horizon=1)
     >>> RNNRegressor(max_epochs=2, random_state=0).fit(X, y).predict(X[:3]).shape

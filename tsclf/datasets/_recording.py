@@ -40,7 +40,7 @@ class Recording:
     Examples
     --------
     >>> import numpy as np
-    >>> from tsclf.recording import Recording
+    >>> from tsclf.datasets._recording import Recording
     >>> rec = Recording("r1", np.zeros(4800), sampling_rate=48000.0)
     >>> rec.n_channels, rec.n_samples
     (1, 4800)
@@ -165,7 +165,7 @@ def recordings_frame(recordings: Sequence[Recording]) -> pd.DataFrame:
     Examples
     --------
     >>> import numpy as np
-    >>> from tsclf.recording import Recording, recordings_frame
+    >>> from tsclf.datasets import Recording, recordings_frame
     >>> recs = [Recording("a", np.zeros(10), 100.0, labels={"task": "x"})]
     >>> recordings_frame(recs)[["sampling_rate", "n_samples", "task"]]
           sampling_rate  n_samples task

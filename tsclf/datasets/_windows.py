@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from tsclf.recording import Recording
+from tsclf.datasets._recording import Recording
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,8 +147,8 @@ def make_windows(
     Examples
     --------
     >>> import numpy as np
-    >>> from tsclf.recording import Recording
-    >>> from tsclf.windows import make_windows
+    >>> from tsclf.datasets._recording import Recording
+    >>> from tsclf.datasets import make_windows
     >>> rec = Recording("a", np.arange(10.0), 1.0, labels={"task": "x"})
     >>> windows = make_windows([rec], length=4, step=3)
     >>> windows.X[:, 0, :]
@@ -249,7 +249,7 @@ def make_forecasting_windows(
     Examples
     --------
     >>> import numpy as np
-    >>> from tsclf.windows import make_forecasting_windows
+    >>> from tsclf.datasets import make_forecasting_windows
     >>> stream = np.column_stack([np.arange(6.0), 10 * np.arange(6.0)])
     >>> X, y = make_forecasting_windows(stream, lookback=3, horizon=1, target=1)
     >>> X.shape, y.tolist()
