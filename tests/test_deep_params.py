@@ -87,6 +87,7 @@ def test_clone_round_trips_a_preprocessor_and_its_nested_settings():
     image.set_params(preprocessor__stftimage__nperseg=16).fit(X, y)
     assert image.preprocessor_[-1].nperseg == 16
     assert image.preprocessor_ is not image.preprocessor  # a fitted clone
+    assert ResNet2DClassifier().preprocessor[-1].nperseg == 64  # default intact
 
 
 def test_set_params_never_changes_the_shared_default():

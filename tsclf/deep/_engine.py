@@ -153,7 +153,15 @@ class BaseDeepEstimator(DeepParams):
     **kwargs
         Prefixed component parameters: ``module__*``, ``optimizer__*``,
         ``lr_scheduler__*``, ``callbacks__*``, ``iterator_train__*``,
-        ``iterator_valid__*``.
+        ``iterator_valid__*``. The engine itself sets only what the data or
+        the seed decide: the network's shape from the data
+        (``module__n_channels``, ``module__n_timepoints``,
+        ``module__n_outputs``) and, unless a prefixed parameter says
+        otherwise, shuffled training batches from a generator seeded by
+        ``random_state`` (``iterator_train__shuffle``,
+        ``iterator_train__generator``) and ``iterator_train__drop_last``
+        when the last training batch would hold one sample, which BatchNorm
+        cannot train on.
     """
 
     _parameter_constraints: ClassVar[dict] = {
