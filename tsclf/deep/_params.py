@@ -24,7 +24,7 @@ import difflib
 import inspect
 from typing import Any
 
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 
 #: Prefixes of the component parameters accepted as keyword arguments.
 PREFIXES = (
@@ -91,18 +91,16 @@ class DeepParams(BaseEstimator):
             if key.startswith(PREFIXES) or key in self._component_params
         }
         others = {key: value for key, value in params.items() if key not in components}
+        unknown = [key for key in others if key.split("__")[0] not in own]
+        if unknown:
+            raise ValueError(_unknown_message(self, unknown[0]))
         self._component_params = {**self._component_params, **components}
         for name in {key.split("__")[0] for key in others if "__" in key}:
             # A default instance is shared by every estimator built without
             # one: change a copy of it, never the default itself.
             value = getattr(self, name, None)
             if value is not None and value is _signature_default(type(self), name):
-                from sklearn.base import clone
-
                 setattr(self, name, clone(value))
-        unknown = [key for key in others if key.split("__")[0] not in own]
-        if unknown:
-            raise ValueError(_unknown_message(self, unknown[0]))
         if others:
             super().set_params(**others)
         return self
