@@ -19,17 +19,37 @@ overlap, so no two blocks share a sample) and whole blocks are held out.
 Holding out whole recordings instead would take one of the two recordings of
 some classes out of training under leave-one-load-out.
 
+Shift protocols, for models trusted on a machine they have not seen:
+
+- ``cross-sensor``: the same recordings through another transfer path.
+  Train on the drive-end accelerometer, test on the fan-end one
+  (``de-to-fe``), and the reverse (``fe-to-de``). It reads the original
+  ``.mat`` files (the embedded copy holds the drive end only) from
+  ``$TSCLF_SHARED/data/cwru``.
+- ``loso``: leave one fault size out. On CWRU each fault size is a
+  different physical bearing (Vieira et al. 2025), so holding out a size is
+  the only split with no damaged bearing on both sides: train on two sizes
+  and two blocks of the normal recording, test on the third size and the
+  third block. The size task cannot transfer (its test label is never
+  trained on), so the protocol is scored on location and detection.
+
 UCR/UEA (``ucr``): the official train/test split of each set, one task.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
-CWRU_PROTOCOLS = ("leaky", "recording", "lolo")
+SHIFT_PROTOCOLS = ("cross-sensor", "loso")
+CWRU_PROTOCOLS = ("leaky", "recording", "lolo", *SHIFT_PROTOCOLS)
+#: The score a protocol is ranked by, where not the joint accuracy.
+HEADLINE = {"loso": "acc_location"}
+SHARED_ENV = "TSCLF_SHARED"
 UCR_DATASETS = (
     "GunPoint",
     "ArrowHead",
@@ -62,18 +82,21 @@ class Problem:
 
 
 def cwru_problem(protocol: str, seed: int = 0) -> Problem:
-    """The embedded CWRU windows split under ``protocol``."""
+    """The CWRU windows split under ``protocol``."""
     from sklearn.model_selection import StratifiedShuffleSplit
 
     from tsclf.datasets import TASKS, load_cwru_windows
     from tsclf.model_selection import (
         LeaveOneConditionOut,
         StratifiedGroupShuffleSplit,
-        block_groups,
         block_lone_recordings,
     )
     from tsclf.utils.labels import joint_labels
 
+    if protocol == "cross-sensor":
+        return cross_sensor_problem()
+    if protocol == "loso":
+        return leave_one_size_out_problem()
     # The lone normal recording becomes three blocks spread over the loads.
     windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
     y = windows.y.to_numpy().astype(str)
@@ -96,16 +119,7 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
         ]
     else:
         raise ValueError(f"Unknown CWRU protocol {protocol!r}; use {CWRU_PROTOCOLS}.")
-    fit_groups = None
-    if protocol != "leaky":
-        fit_groups = block_groups(
-            windows.groups,
-            windows.starts,
-            windows.length,
-            recordings=list(np.unique(windows.groups)),
-            n_blocks=5,
-            gap=0,
-        ).groups
+    fit_groups = None if protocol == "leaky" else validation_blocks(windows)
     return Problem(
         dataset="CWRU",
         protocol=protocol,
@@ -115,6 +129,91 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
         folds=splits,
         groups=windows.groups,
         fit_groups=fit_groups,
+        sampling_rate=windows.sampling_rate,
+    )
+
+
+def validation_blocks(windows) -> np.ndarray:
+    """Five contiguous blocks per recording: the deep models' ``groups``."""
+    from tsclf.model_selection import block_groups
+
+    recordings = list(np.unique(windows.groups))
+    return block_groups(
+        windows.groups,
+        windows.starts,
+        windows.length,
+        recordings=recordings,
+        n_blocks=5,
+        gap=0,
+    ).groups
+
+
+def shared_cwru_folder() -> Path:
+    """The folder of the original CWRU files, from ``$TSCLF_SHARED``."""
+    shared = os.environ.get(SHARED_ENV)
+    folder = Path(shared or ".") / "data" / "cwru"
+    if not shared or not (folder / "MANIFEST.csv").is_file():
+        raise FileNotFoundError(
+            "The cross-sensor protocol reads the original CWRU .mat files (with "
+            f"their fan-end channel) from ${SHARED_ENV}/data/cwru; set "
+            f"{SHARED_ENV} to the folder above data/ (got {shared!r})."
+        )
+    return folder
+
+
+def cross_sensor_problem() -> Problem:
+    """Drive-end windows then fan-end windows of the same recordings."""
+    from tsclf.datasets import TASKS, load_cwru_windows
+
+    folder = shared_cwru_folder()
+    sides = [load_cwru_windows(folder, channels=(end,)) for end in ("DE", "FE")]
+    drive, fan = sides
+    if not (
+        np.array_equal(drive.groups, fan.groups)
+        and np.array_equal(drive.starts, fan.starts)
+    ):
+        raise ValueError("Drive-end and fan-end windows are not cut alike.")
+    n = len(drive)
+    first, second = np.arange(n), np.arange(n, 2 * n)
+    blocks = validation_blocks(drive)
+    return Problem(
+        dataset="CWRU",
+        protocol="cross-sensor",
+        X=np.concatenate([drive.X, fan.X]),
+        y=np.concatenate([side.y.to_numpy().astype(str) for side in sides]),
+        tasks=list(TASKS),
+        folds=[("de-to-fe", first, second), ("fe-to-de", second, first)],
+        groups=np.concatenate([drive.groups, fan.groups]),
+        fit_groups=np.concatenate([blocks, blocks]),
+        sampling_rate=drive.sampling_rate,
+    )
+
+
+def leave_one_size_out_problem() -> Problem:
+    """The embedded windows, one fault size (one bearing) held out per fold."""
+    from tsclf.datasets import TASKS, load_cwru_windows
+    from tsclf.model_selection import LeaveOneConditionOut, block_lone_recordings
+
+    windows = load_cwru_windows()
+    sized = windows.metadata.assign(fault_size=windows.y["size"].to_numpy())
+    # The normal recording's three blocks are spread over the three sizes.
+    windows = block_lone_recordings(
+        replace(windows, metadata=sized), condition="fault_size"
+    )
+    conditions = windows.metadata["condition"].to_numpy()
+    cv = LeaveOneConditionOut(conditions)
+    return Problem(
+        dataset="CWRU",
+        protocol="loso",
+        X=windows.X,
+        y=windows.y.to_numpy().astype(str),
+        tasks=list(TASKS),
+        folds=[
+            (f"size{conditions[test][0]}", train, test)
+            for train, test in cv.split(windows.X, groups=windows.groups)
+        ],
+        groups=windows.groups,
+        fit_groups=validation_blocks(windows),
         sampling_rate=windows.sampling_rate,
     )
 

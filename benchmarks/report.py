@@ -32,12 +32,44 @@ PUBLISHED_TWIN = {
 }
 
 
-def cwru_table(results: pd.DataFrame) -> pd.DataFrame:
-    """Mean over folds and seeds, one row per model, best joint accuracy first."""
+def cwru_table(results: pd.DataFrame, metric: str = "joint_acc") -> pd.DataFrame:
+    """Mean over folds and seeds, one row per model, best ``metric`` first.
+
+    With several seeds, ``<metric>_std`` is the standard deviation over
+    seeds of the per-seed mean over folds.
+    """
     columns = [c for c in METRIC_COLUMNS if c in results]
-    table = results.groupby(["model", "family"], sort=False)[columns].mean()
-    table.insert(0, "folds", results.groupby(["model", "family"], sort=False).size())
-    return table.sort_values("joint_acc", ascending=False).reset_index()
+    keys = ["model", "family"]
+    table = results.groupby(keys, sort=False)[columns].mean()
+    table.insert(0, "fits", results.groupby(keys, sort=False).size())
+    if results["seed"].nunique() > 1:
+        per_seed = results.groupby([*keys, "seed"], sort=False)[metric].mean()
+        spread = per_seed.groupby(level=keys, sort=False).std()
+        table.insert(table.columns.get_loc(metric) + 1, f"{metric}_std", spread)
+    return table.sort_values(metric, ascending=False).reset_index()
+
+
+def shift_table(results: pd.DataFrame, headline: dict[str, str]) -> pd.DataFrame:
+    """One row per model, one column per protocol: its headline score.
+
+    Each cell is the mean over folds and seeds ± the standard deviation over
+    seeds (of the per-seed mean over folds), with the number of seeds.
+    """
+    cells = {}
+    for protocol, part in results.groupby("protocol", sort=False):
+        metric = headline.get(protocol, "joint_acc")
+        per_seed = part.groupby(["model", "seed"], sort=False)[metric].mean()
+        grouped = per_seed.groupby(level="model", sort=False)
+        cells[f"{protocol} ({metric})"] = {
+            model: f"{values.mean():.3f} ± {np.nan_to_num(values.std()):.3f} "
+            f"({len(values)})"
+            for model, values in grouped
+        }
+    table = pd.DataFrame(cells)
+    table["fit_s"] = results.groupby("model")["fit_s"].mean().round(1)
+    throughput = results.groupby("model")["predict_windows_per_s"].mean()
+    table["predict_windows_per_s"] = throughput.round(0)
+    return table.fillna("").rename_axis("model").reset_index()
 
 
 def fold_table(results: pd.DataFrame, metric: str = "joint_acc") -> pd.DataFrame:
@@ -131,11 +163,16 @@ def plot_accuracy_vs_fit_time(results: pd.DataFrame, metric: str, title: str):
     return figure
 
 
-def plot_best_confusion(results: pd.DataFrame, problem_tasks: list[str], title: str):
-    """Confusion matrices of the best model (joint accuracy), folds pooled."""
+def plot_best_confusion(
+    results: pd.DataFrame,
+    problem_tasks: list[str],
+    title: str,
+    metric: str = "joint_acc",
+):
+    """Confusion matrices of the best model (by ``metric``), folds pooled."""
     from tsclf.metrics import plot_confusion_matrices
 
-    best = results.groupby("model")["joint_acc"].mean().idxmax()
+    best = results.groupby("model")[metric].mean().idxmax()
     rows = results[results["model"] == best]
     y_true = np.concatenate([np.asarray(t) for t in rows["true"]])
     y_pred = np.concatenate([np.asarray(p) for p in rows["predicted"]])

@@ -84,7 +84,7 @@ def parse_args(argv: list[str] | None) -> RunConfig:
         "--folds", nargs="+", default=None, help="only these folds, e.g. load1"
     )
     parser.add_argument(
-        "--seeds", type=int, default=None, help="UCR runs per model (CWRU: 1)"
+        "--seeds", type=int, default=None, help="seeds per model (default: the suite's)"
     )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--max-epochs", type=int, default=None, help="cap, deep only")

@@ -12,6 +12,10 @@
   4. the UCR/UEA sets but PLAID with MLP, FCN, CNN and both ResNets,
      3 seeds;
   5. the five short UCR/UEA sets with InceptionTime and LSTM-FCN, 3 seeds.
+- ``shift``: models trusted on a machine they have not seen. Leave one
+  load out, cross-sensor (drive end to fan end and back) and leave one
+  fault size out, with the MiniRocket and spectral anchors, cesium + RF,
+  CNN and ResNet, 3 seeds each.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from benchmarks.models import MODELS
-from benchmarks.protocols import CWRU_PROTOCOLS, UCR_DATASETS
+from benchmarks.protocols import CWRU_PROTOCOLS, SHIFT_PROTOCOLS, UCR_DATASETS
 
 # In the full suite, deep models' held-out accuracy is recorded after every
 # epoch under these protocols (reporting only; its time is left out of the
@@ -66,6 +70,14 @@ SUITES: dict[str, tuple[Part, ...]] = {
         ),
         Part(("ucr",), ("inception", "lstm-fcn"), SHORT_UCR, seeds=3),
     ),
+    "shift": (
+        Part(
+            ("lolo", *SHIFT_PROTOCOLS),
+            ("minirocket", "spectral-rf", "cesium-rf"),
+            seeds=3,
+        ),
+        Part(("lolo", *SHIFT_PROTOCOLS), ("cnn", "resnet"), seeds=3),
+    ),
 }
 
 
@@ -80,24 +92,37 @@ def plan_units(
     """The (protocol, data set, model, seed) units to run, in order.
 
     The suite's parts, narrowed to ``protocols`` and ``datasets`` where
-    given; ``seeds`` replaces the number of UCR seeds. With ``models`` the
+    given; ``seeds`` replaces each part's number of seeds. With ``models`` the
     parts are set aside: exactly those models run on the protocols asked for
-    (default: the suite's) and, for UCR, on ``datasets`` (default: all).
+    (default: the suite's), with the most seeds the suite gives each protocol
+    (1 on CWRU, 3 on UCR outside the suite) and, for UCR, on ``datasets``
+    (default: all).
     """
     parts = SUITES[suite]
     if models:
         chosen = protocols or sorted({p for part in parts for p in part.protocols})
-        parts = (Part(tuple(chosen), tuple(models), UCR_DATASETS, 3),)
+        parts = tuple(
+            Part(
+                (protocol,),
+                tuple(models),
+                UCR_DATASETS,
+                max(
+                    (part.seeds for part in parts if protocol in part.protocols),
+                    default=3 if protocol == "ucr" else 1,
+                ),
+            )
+            for protocol in chosen
+        )
     units: list[tuple[str, str, str, int]] = []
     for part in parts:
         for protocol in part.protocols:
             if protocols and protocol not in protocols:
                 continue
             if protocol in CWRU_PROTOCOLS:
-                names, n_seeds = ["CWRU"], 1
+                names = ["CWRU"]
             else:
                 names = [n for n in part.datasets if not datasets or n in datasets]
-                n_seeds = seeds or part.seeds
+            n_seeds = seeds or part.seeds
             for dataset in names:
                 for model in part.models:
                     if MODELS[model].vibration_only and dataset != "CWRU":
