@@ -1,0 +1,91 @@
+"""Training-time batch transforms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from tsclf.augmentation import (
+    AdditiveNoise,
+    AugmentBatch,
+    RandomBandLimit,
+    RandomScale,
+    RandomShift,
+    TimeStretch,
+)
+
+TRANSFORMS = [
+    RandomScale(),
+    AdditiveNoise(0.3),
+    RandomShift(),
+    TimeStretch(),
+    RandomBandLimit(p=1.0),
+]
+PHASE = 2 * torch.pi * torch.arange(200.0) / 200
+
+
+def _batch(n=8):
+    rng = np.random.default_rng(0)
+    return torch.as_tensor(rng.normal(size=(n, 2, 200)), dtype=torch.float32)
+
+
+@pytest.mark.parametrize("transform", TRANSFORMS, ids=lambda t: type(t).__name__)
+def test_each_transform_is_seeded_keeps_the_shape_and_can_be_switched_off(transform):
+    X = _batch()
+    first = transform(X, torch.Generator().manual_seed(1))
+    again = transform(X, torch.Generator().manual_seed(1))
+    other = transform(X, torch.Generator().manual_seed(2))
+    assert first.shape == X.shape and first.dtype == X.dtype
+    torch.testing.assert_close(first, again)
+    assert not torch.allclose(first, other)
+    assert not torch.allclose(first, X)
+    off = transform.set_params(p=0.0)(X, torch.Generator().manual_seed(1))
+    torch.testing.assert_close(off, X)
+
+
+def test_scale_and_noise_stay_in_their_ranges():
+    X = torch.ones(500, 1, 10)
+    factors = RandomScale(0.5, 2.0)(X, torch.Generator().manual_seed(0))[:, 0, 0]
+    assert factors.min() >= 0.5 and factors.max() <= 2.0
+    assert factors.std() > 0.2  # drawn per sample
+    signal = torch.sin(10 * PHASE).repeat(500, 1, 1)
+    noisy = AdditiveNoise(0.2)(signal, torch.Generator().manual_seed(0))
+    ratio = (noisy - signal).std(dim=-1) / signal.std(dim=-1)
+    assert ratio.max() < 0.25 and ratio.min() < 0.02
+
+
+def test_shift_rolls_and_stretch_changes_the_speed():
+    X = torch.sin(10 * PHASE).reshape(1, 1, -1)
+    shifted = RandomShift()(X, torch.Generator().manual_seed(0))
+    assert sorted(shifted.flatten().tolist()) == pytest.approx(
+        sorted(X.flatten().tolist())
+    )
+    faster = TimeStretch(2.0, 2.0)(X, torch.Generator().manual_seed(0))
+    peak = torch.fft.rfft(faster.flatten()).abs().argmax().item()
+    assert peak == 20  # ten cycles per window became twenty
+
+
+def test_band_limit_removes_what_lies_above_the_cut_off():
+    X = (torch.sin(5 * PHASE) + torch.sin(80 * PHASE)).repeat(16, 1, 1)
+    limited = RandomBandLimit(0.3, 0.6, p=1.0)(X, torch.Generator().manual_seed(0))
+    spectrum = torch.fft.rfft(limited, dim=-1).abs()
+    assert (spectrum[..., 80] < 1e-3).all()  # 80 % of Nyquist: always above
+    assert (spectrum[..., 5] > 50).all()  # 5 %: always kept
+
+
+def test_bad_settings_fail_with_the_name():
+    X = _batch()
+    with pytest.raises(ValueError, match="'p' parameter of RandomScale"):
+        RandomScale(p=2.0)(X, torch.Generator())
+    with pytest.raises(ValueError, match="low <= high"):
+        TimeStretch(1.2, 0.8)(X, torch.Generator())
+    with pytest.raises(ValueError, match="batch, channels, length"):
+        RandomShift()(X[0], torch.Generator())
+
+
+def test_augment_batch_touches_the_series_only():
+    collate = AugmentBatch([RandomScale(2.0, 2.0), AdditiveNoise(0.0)], seed=0)
+    X, y = collate((np.ones((3, 1, 5), dtype=np.float32), np.array([[0, 1]] * 3)))
+    torch.testing.assert_close(X, torch.full((3, 1, 5), 2.0))
+    assert y.tolist() == [[0, 1]] * 3
