@@ -15,7 +15,7 @@
 - ``shift``: models trusted on a machine they have not seen. Leave one
   load out, cross-sensor (drive end to fan end and back) and leave one
   fault size out, with the MiniRocket and spectral anchors, cesium + RF,
-  CNN and ResNet, 3 seeds each.
+  CNN and ResNet, each also trained on augmented batches, 3 seeds each.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ BASELINES = ("cesium-rf", "cesium-svc", "spectral-rf", "minirocket")
 QUICK_DEEP = ("mlp", "cnn", "resnet", "lstm", "gru", "transformer")
 # Configurations kept for the comparison with dl-4-tsc's UCR figures.
 UCR_TWINS = ("resnet-fullres", "fcn")
-ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS)
+# Configurations trained for shift, compared in the shift suite.
+ROBUST = ("cnn-robust", "resnet-robust")
+ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS + ROBUST)
 # Short series: InceptionTime and LSTM-FCN train for hundreds of epochs on
 # UCR; on OSULeaf, ACSF1 and PLAID that takes hours per seed on a CPU.
 SHORT_UCR = (
@@ -76,7 +78,7 @@ SUITES: dict[str, tuple[Part, ...]] = {
             ("minirocket", "spectral-rf", "cesium-rf"),
             seeds=3,
         ),
-        Part(("lolo", *SHIFT_PROTOCOLS), ("cnn", "resnet"), seeds=3),
+        Part(("lolo", *SHIFT_PROTOCOLS), ("cnn", "resnet", *ROBUST), seeds=3),
     ),
 }
 

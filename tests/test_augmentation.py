@@ -89,3 +89,31 @@ def test_augment_batch_touches_the_series_only():
     X, y = collate((np.ones((3, 1, 5), dtype=np.float32), np.array([[0, 1]] * 3)))
     torch.testing.assert_close(X, torch.full((3, 1, 5), 2.0))
     assert y.tolist() == [[0, 1]] * 3
+
+
+def test_an_estimator_augments_its_training_batches_only():
+    from sklearn.base import clone
+
+    from tsclf.classification import CNNClassifier
+    from tsclf.datasets import make_spike_anomaly
+
+    from estimator_params import tiny
+
+    X, y = make_spike_anomaly(n_samples=120, random_state=0)
+    plain = tiny(CNNClassifier, max_epochs=2).fit(X, y)
+    transforms = [RandomScale(), AdditiveNoise(0.2), RandomShift()]
+    augmented = tiny(CNNClassifier, max_epochs=2, augmentation=transforms)
+    augmented.fit(X, y)
+    params = augmented.net_.get_params()
+    assert isinstance(params["iterator_train__collate_fn"], AugmentBatch)
+    assert "iterator_valid__collate_fn" not in params  # validation as it is
+    assert not np.allclose(plain.predict_proba(X), augmented.predict_proba(X))
+    # Predictions are not augmented, and the seed reproduces the training.
+    np.testing.assert_array_equal(
+        augmented.predict_proba(X), augmented.predict_proba(X)
+    )
+    again = clone(augmented).fit(X, y)
+    np.testing.assert_array_equal(again.predict_proba(X), augmented.predict_proba(X))
+    assert again.augmentation[0] is not transforms[0]  # clone copies the list
+    with pytest.raises(ValueError, match="augmentation takes batch transforms"):
+        tiny(CNNClassifier, augmentation=["scale"]).fit(X, y)

@@ -5,7 +5,8 @@ How it fits together (see ``docs/engine.md``):
 - ``_params``: the one signature mechanism and the prefixed parameters;
 - ``_engine``: :class:`BaseDeepEstimator`, which validates and
   preprocesses input, holds out validation windows, builds and fits the
-  skorch net and runs it in evaluation mode;
+  skorch net;
+- ``_forward``: the device and the network run in evaluation mode;
 - ``_callbacks``: the training policy as skorch callbacks;
 - ``_labels``: :class:`MultiTaskLabelEncoder`, labels to head codes and
   logits back to probabilities and labels;
@@ -16,7 +17,8 @@ How it fits together (see ``docs/engine.md``):
 
 from tsclf.deep._callbacks import scheduler_policy
 from tsclf.deep._classifier import BaseDeepClassifier
-from tsclf.deep._engine import BaseDeepEstimator, network_logits, resolve_device
+from tsclf.deep._engine import BaseDeepEstimator
+from tsclf.deep._forward import network_logits, resolve_device
 from tsclf.deep._labels import MultiTaskLabelEncoder
 from tsclf.deep._losses import IGNORE_INDEX, MultiOutputMSE, MultiTaskCrossEntropy
 from tsclf.deep._params import PREFIXES

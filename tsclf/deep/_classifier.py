@@ -8,7 +8,8 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
 
-from tsclf.deep._engine import BaseDeepEstimator, network_logits
+from tsclf.deep._engine import BaseDeepEstimator
+from tsclf.deep._forward import network_logits
 from tsclf.deep._labels import MultiTaskLabelEncoder
 from tsclf.deep._losses import IGNORE_INDEX, MultiTaskCrossEntropy
 from tsclf.deep._weights import class_weight_tensors, task_weight_list

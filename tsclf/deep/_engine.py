@@ -25,72 +25,14 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
+from tsclf.augmentation import AugmentBatch
 from tsclf.deep._callbacks import policy_callbacks
+from tsclf.deep._forward import network_logits, resolve_device
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._params import DeepParams
 from tsclf.model_selection import ValidationSplit
 from tsclf.transformers import WindowStandardizer
 from tsclf.utils.validation import validate_series
-
-
-def resolve_device(device: str) -> str:
-    """Turn ``"auto"`` into ``"cuda"`` when CUDA is available, else ``"cpu"``.
-
-    Parameters
-    ----------
-    device : {"auto", "cpu", "cuda", "cuda:N"}
-
-    Returns
-    -------
-    device : str
-
-    Raises
-    ------
-    ValueError
-        On any other value, or a CUDA device that is not available.
-
-    Examples
-    --------
-    >>> from tsclf.deep import resolve_device
-    >>> resolve_device("cpu")
-    'cpu'
-    """
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if not isinstance(device, str) or not (
-        device == "cpu"
-        or device == "cuda"
-        or (device.startswith("cuda:") and device[5:].isdigit())
-    ):
-        raise ValueError(
-            f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}."
-        )
-    if device.startswith("cuda"):
-        index = int(device[5:]) if ":" in device else 0
-        if not torch.cuda.is_available() or index >= torch.cuda.device_count():
-            raise ValueError(f"device {device!r} requested but CUDA is not available.")
-    return device
-
-
-def network_logits(net, X) -> list[np.ndarray]:
-    """Run a skorch net in evaluation mode; one float32 array per head.
-
-    Parameters
-    ----------
-    net : skorch.NeuralNet
-        Initialised; also usable from a callback during training.
-    X : ndarray or skorch Dataset
-        Preprocessed input, anything ``net.forward`` takes.
-
-    Returns
-    -------
-    logits : list of ndarray
-    """
-    net.module_.eval()
-    outputs = net.forward(X, training=False, device="cpu")
-    if isinstance(outputs, torch.Tensor):
-        outputs = (outputs,)
-    return [output.float().numpy() for output in outputs]
 
 
 class BaseDeepEstimator(DeepParams):
@@ -138,6 +80,12 @@ class BaseDeepEstimator(DeepParams):
         :class:`~tsclf.transformers.STFTImage` for image networks. Its
         parameters are nested: ``preprocessor__eps``. None feeds the series
         as they are.
+    augmentation : list of batch transforms, default=None
+        Random transforms from :mod:`tsclf.augmentation` (e.g.
+        ``[RandomScale(), TimeStretch()]``) applied in order to each
+        training batch, after the preprocessor; validation and prediction
+        batches are left as they are. Seeded by ``random_state``. None
+        trains on the windows as they are.
     callbacks : list of skorch callbacks, default=None
         Extra callbacks, e.g. :class:`skorch.callbacks.Checkpoint`, run
         after the policy's; configured with ``callbacks__*``.
@@ -180,6 +128,7 @@ class BaseDeepEstimator(DeepParams):
         "early_stopping_patience": [Interval(Integral, 1, None, closed="left"), None],
         "gradient_clip": [Interval(Real, 0, None, closed="neither"), None],
         "preprocessor": [HasMethods(["fit", "transform"]), None],
+        "augmentation": [list, None],
         "callbacks": [list, None],
         "device": [str],
         "random_state": ["random_state"],
@@ -201,6 +150,7 @@ class BaseDeepEstimator(DeepParams):
         early_stopping_patience: int | None = 10,
         gradient_clip: float | None = 1.0,
         preprocessor: Any = WindowStandardizer(),  # noqa: B008 (never mutated)
+        augmentation: list | None = None,
         callbacks: list | None = None,
         device: str = "auto",
         random_state: int | np.random.RandomState | None = None,
@@ -220,6 +170,12 @@ class BaseDeepEstimator(DeepParams):
         if not (inspect.isclass(module) and issubclass(module, torch.nn.Module)):
             raise ValueError(f"module must be a torch.nn.Module class, got {module!r}.")
         self._check_param_names(module)
+        for transform in self.augmentation or []:
+            if not callable(transform):
+                raise ValueError(
+                    "augmentation takes batch transforms such as "
+                    f"tsclf.augmentation.RandomScale(), got {transform!r}."
+                )
         resolve_device(self.device)
 
     def _validate_X(self, X, y=None, *, reset: bool):
@@ -315,6 +271,17 @@ class BaseDeepEstimator(DeepParams):
             # BatchNorm cannot train on a last batch of one sample.
             "iterator_train__drop_last": X_train.shape[0] % self.batch_size == 1,
             "iterator_train__generator": torch.Generator().manual_seed(seed),
+            # A stream of its own, so the shuffling is the same with or
+            # without augmentation.
+            **(
+                {
+                    "iterator_train__collate_fn": AugmentBatch(
+                        self.augmentation, seed + 1
+                    )
+                }
+                if self.augmentation
+                else {}
+            ),
             **{f"criterion__{k}": v for k, v in criterion_params.items()},
             # The user's prefixed parameters pass through to skorch as they are.
             **{

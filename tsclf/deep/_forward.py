@@ -1,0 +1,66 @@
+"""Running a network: on which device, and in evaluation mode."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+
+def resolve_device(device: str) -> str:
+    """Turn ``"auto"`` into ``"cuda"`` when CUDA is available, else ``"cpu"``.
+
+    Parameters
+    ----------
+    device : {"auto", "cpu", "cuda", "cuda:N"}
+
+    Returns
+    -------
+    device : str
+
+    Raises
+    ------
+    ValueError
+        On any other value, or a CUDA device that is not available.
+
+    Examples
+    --------
+    >>> from tsclf.deep import resolve_device
+    >>> resolve_device("cpu")
+    'cpu'
+    """
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if not isinstance(device, str) or not (
+        device == "cpu"
+        or device == "cuda"
+        or (device.startswith("cuda:") and device[5:].isdigit())
+    ):
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}."
+        )
+    if device.startswith("cuda"):
+        index = int(device[5:]) if ":" in device else 0
+        if not torch.cuda.is_available() or index >= torch.cuda.device_count():
+            raise ValueError(f"device {device!r} requested but CUDA is not available.")
+    return device
+
+
+def network_logits(net, X) -> list[np.ndarray]:
+    """Run a skorch net in evaluation mode; one float32 array per head.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        Initialised; also usable from a callback during training.
+    X : ndarray or skorch Dataset
+        Preprocessed input, anything ``net.forward`` takes.
+
+    Returns
+    -------
+    logits : list of ndarray
+    """
+    net.module_.eval()
+    outputs = net.forward(X, training=False, device="cpu")
+    if isinstance(outputs, torch.Tensor):
+        outputs = (outputs,)
+    return [output.float().numpy() for output in outputs]
