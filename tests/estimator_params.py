@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tsclf.classification import MLPClassifier
 from tsclf.transformers import STFTImage
 
 #: Tiny training settings every deep estimator's entry extends. The common
@@ -97,6 +98,11 @@ TEST_PARAMS: dict[str, dict[str, Any]] = {
         "module__dense_sizes": (16,),
     },
     "RNNRegressor": {**FAST_DEEP, "module__hidden_size": 8},
+    "SeedEnsembleClassifier": {
+        "estimator": MLPClassifier(**{**FAST_DEEP, "module__hidden_sizes": (16,)}),
+        "n_estimators": 2,
+        "random_state": 0,
+    },
 }
 
 

@@ -38,7 +38,11 @@ from tsclf.transformers import WindowStandardizer
 
 from estimator_params import tiny
 
-CLASSIFIERS = [getattr(classification, name) for name in classification.__all__]
+CLASSIFIERS = [
+    getattr(classification, name)
+    for name in classification.__all__
+    if name != "SeedEnsembleClassifier"  # a meta-estimator, tested on its own
+]
 REGRESSORS = [getattr(regression, name) for name in regression.__all__]
 
 
@@ -371,3 +375,25 @@ def test_validation_groups_never_take_a_class_from_training():
         assert not set(groups[train]) & set(groups[valid])
     lone = np.repeat(["a", "b"], 4)
     assert _holdout(8, lone, np.repeat([0, 1], 4)) is None
+
+
+def test_seed_ensemble_averages_every_task_and_passes_groups(cwru_small):
+    from tsclf.classification import SeedEnsembleClassifier
+
+    member = _tiny(CNNClassifier, max_epochs=1)
+    ensemble = SeedEnsembleClassifier(member, n_estimators=3, random_state=0)
+    ensemble.fit(cwru_small.X, cwru_small.y, groups=cwru_small.groups)
+    seeds = [m.random_state for m in ensemble.estimators_]
+    assert len(set(seeds)) == 3
+    probas = ensemble.predict_proba(cwru_small.X[:5])
+    for task, proba in enumerate(probas):
+        members = [
+            m.predict_proba(cwru_small.X[:5])[task] for m in ensemble.estimators_
+        ]
+        np.testing.assert_allclose(proba, np.mean(members, axis=0))
+    assert ensemble.predict(cwru_small.X[:5]).shape == (5, 3)
+    # Every member validated on whole groups: groups reached its fit.
+    valid = ensemble.estimators_[0].net_.train_split.keywords["valid_ds"]
+    assert len(valid) < len(cwru_small.X)
+    again = clone(ensemble).fit(cwru_small.X, cwru_small.y)
+    assert [m.random_state for m in again.estimators_] == seeds

@@ -1,4 +1,4 @@
-"""Multi-task deep classifiers, one per network."""
+"""Multi-task deep classifiers, one per network, and their seed ensemble."""
 
 from tsclf.classification._deep import (
     CNNClassifier,
@@ -14,6 +14,7 @@ from tsclf.classification._deep import (
     TCNClassifier,
     TransformerClassifier,
 )
+from tsclf.classification._ensemble import SeedEnsembleClassifier
 
 __all__ = [
     "CNNClassifier",
@@ -26,6 +27,7 @@ __all__ = [
     "RNNClassifier",
     "ResNet2DClassifier",
     "ResNetClassifier",
+    "SeedEnsembleClassifier",
     "TCNClassifier",
     "TransformerClassifier",
 ]

@@ -1,0 +1,153 @@
+"""Several fits of one classifier with different seeds, probabilities averaged."""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.validation import check_is_fitted
+
+from tsclf.metrics import joint_accuracy
+
+
+class SeedEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Average the per-task probabilities of one classifier fitted with several seeds.
+
+    InceptionTime is defined as an ensemble of five networks that differ only
+    in their random initialisation; this builds such an ensemble from any
+    tsclf deep classifier (or any classifier with ``random_state`` and
+    ``predict_proba``). Each member is a clone of ``estimator`` with its own
+    ``random_state``; ``fit`` parameters such as ``groups`` reach every
+    member. Several tasks are averaged task by task.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Cloned for each member.
+    n_estimators : int, default=5
+    random_state : int, RandomState instance or None, default=None
+        Draws the members' seeds.
+
+    Attributes
+    ----------
+    estimators_ : list of classifiers
+    classes_ : ndarray or list of ndarray
+        As the members' ``classes_``.
+
+    Examples
+    --------
+    >>> from tsclf.classification import MLPClassifier, SeedEnsembleClassifier
+    >>> from tsclf.datasets import make_spike_anomaly
+    >>> X, y = make_spike_anomaly(n_samples=100, random_state=0)
+    >>> ensemble = SeedEnsembleClassifier(MLPClassifier(max_epochs=2), n_estimators=3)
+    >>> ensemble.set_params(random_state=0).fit(X, y).predict_proba(X[:2]).shape
+    (2, 2)
+    >>> len({member.random_state for member in ensemble.estimators_})
+    3
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, estimator, n_estimators: int = 5, random_state=None) -> None:
+        self.estimator = estimator
+        self.n_estimators = n_estimators
+        self.random_state = random_state
+
+    def fit(self, X, y, **fit_params) -> SeedEnsembleClassifier:
+        """Fit ``n_estimators`` clones, each with its own seed.
+
+        Parameters
+        ----------
+        X : array-like
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+        **fit_params : dict
+            Passed to every member's ``fit``, e.g. ``groups``.
+
+        Returns
+        -------
+        self : SeedEnsembleClassifier
+        """
+        self._validate_params()
+        rng = check_random_state(self.random_state)
+        seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_estimators)
+        self.estimators_ = [
+            clone(self.estimator)
+            .set_params(random_state=int(seed))
+            .fit(X, y, **fit_params)
+            for seed in seeds
+        ]
+        first = self.estimators_[0]
+        self.classes_ = first.classes_
+        for name in ("n_features_in_", "feature_names_in_"):
+            if hasattr(first, name):
+                setattr(self, name, getattr(first, name))
+        return self
+
+    def predict_proba(self, X) -> np.ndarray | list[np.ndarray]:
+        """Mean of the members' probabilities, per task.
+
+        Parameters
+        ----------
+        X : array-like
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes) or a list, one per task
+        """
+        check_is_fitted(self)
+        probas = [member.predict_proba(X) for member in self.estimators_]
+        if isinstance(probas[0], list):
+            return [np.mean(task, axis=0) for task in zip(*probas, strict=True)]
+        return np.mean(probas, axis=0)
+
+    def predict(self, X) -> np.ndarray:
+        """Predict the most probable label of each task.
+
+        Parameters
+        ----------
+        X : array-like
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_tasks)
+        """
+        proba = self.predict_proba(X)
+        if isinstance(proba, list):
+            return np.column_stack(
+                [
+                    classes[task.argmax(axis=1)]
+                    for classes, task in zip(self.classes_, proba, strict=True)
+                ]
+            )
+        return self.classes_[proba.argmax(axis=1)]
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy; for several tasks, the share of samples with all right.
+
+        Parameters
+        ----------
+        X : array-like
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        return joint_accuracy(y, self.predict(X), sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = self.estimator.__sklearn_tags__()
+        tags.input_tags = inner.input_tags
+        tags.target_tags.multi_output = inner.target_tags.multi_output
+        tags.non_deterministic = inner.non_deterministic
+        return tags
