@@ -117,3 +117,70 @@ def test_an_estimator_augments_its_training_batches_only():
     assert again.augmentation[0] is not transforms[0]  # clone copies the list
     with pytest.raises(ValueError, match="augmentation takes batch transforms"):
         tiny(CNNClassifier, augmentation=["scale"]).fit(X, y)
+
+
+class _EpochWeights:
+    """Keeps a copy of the weights at the end of every epoch."""
+
+    def __init__(self):
+        from skorch.callbacks import Callback
+
+        outer = self
+
+        class Recorder(Callback):
+            def on_epoch_end(self, net, **kwargs):
+                outer.weights.append(
+                    {k: v.detach().clone() for k, v in net.module_.named_parameters()}
+                )
+
+        self.weights = []
+        self.callback = Recorder()
+
+
+def test_swa_loads_the_mean_of_the_epoch_weights_and_recomputes_batch_norm():
+    from tsclf.classification import CNNClassifier
+    from tsclf.datasets import make_spike_anomaly
+    from tsclf.deep import WeightAveraging
+
+    from estimator_params import tiny
+
+    X, y = make_spike_anomaly(n_samples=120, random_state=0)
+    recorder = _EpochWeights()
+    clf = tiny(
+        CNNClassifier,
+        max_epochs=4,
+        early_stopping_patience=None,
+        callbacks=[("epochs", recorder.callback), ("swa", WeightAveraging(start=2))],
+    ).fit(X, y)
+    for name, value in clf.net_.module_.named_parameters():
+        expected = torch.stack([w[name] for w in recorder.weights[1:]]).mean(dim=0)
+        torch.testing.assert_close(value.detach(), expected)
+    # The BatchNorm statistics are those of the averaged weights.
+    plain = tiny(CNNClassifier, max_epochs=4, early_stopping_patience=None).fit(X, y)
+    norms = [
+        m for m in clf.net_.module_.modules() if isinstance(m, torch.nn.BatchNorm1d)
+    ]
+    plain_norms = [
+        m for m in plain.net_.module_.modules() if isinstance(m, torch.nn.BatchNorm1d)
+    ]
+    assert norms and not torch.allclose(
+        norms[0].running_mean, plain_norms[0].running_mean
+    )
+    assert int(norms[0].num_batches_tracked) > 0
+
+
+def test_ema_averages_every_batch_and_bad_settings_fail():
+    from tsclf.classification import CNNClassifier
+    from tsclf.datasets import make_spike_anomaly
+    from tsclf.deep import WeightAveraging
+
+    from estimator_params import tiny
+
+    X, y = make_spike_anomaly(n_samples=120, random_state=0)
+    ema = tiny(CNNClassifier, max_epochs=2, callbacks=[WeightAveraging(decay=0.9)])
+    plain = tiny(CNNClassifier, max_epochs=2)
+    assert not np.allclose(
+        ema.fit(X, y).predict_proba(X), plain.fit(X, y).predict_proba(X)
+    )
+    with pytest.raises(ValueError, match="'decay' parameter of WeightAveraging"):
+        tiny(CNNClassifier, callbacks=[WeightAveraging(decay=1.5)]).fit(X, y)

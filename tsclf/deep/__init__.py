@@ -12,9 +12,11 @@ How it fits together (see ``docs/engine.md``):
   logits back to probabilities and labels;
 - ``_losses`` and ``_weights``: the multi-task losses and their weights;
 - ``_classifier`` and ``_regressor``: the two thin task layers;
-- ``_loader``: a batch-at-once data loader.
+- ``_loader``: a batch-at-once data loader;
+- ``_averaging``: :class:`WeightAveraging`, SWA or EMA as a callback.
 """
 
+from tsclf.deep._averaging import WeightAveraging
 from tsclf.deep._callbacks import scheduler_policy
 from tsclf.deep._classifier import BaseDeepClassifier
 from tsclf.deep._engine import BaseDeepEstimator
@@ -34,6 +36,7 @@ __all__ = [
     "MultiOutputMSE",
     "MultiTaskCrossEntropy",
     "MultiTaskLabelEncoder",
+    "WeightAveraging",
     "class_weight_tensors",
     "network_logits",
     "resolve_device",
