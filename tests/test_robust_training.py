@@ -1,4 +1,4 @@
-"""Training-time batch transforms."""
+"""Training for another machine: batch transforms and weight averaging."""
 
 from __future__ import annotations
 
