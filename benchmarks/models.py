@@ -258,6 +258,7 @@ MODELS: dict[str, ModelSpec] = {
         _deep(classification.ResNetClassifier, augmentation=robust_augmentation()),
     ),
     "inception": ModelSpec("deep", _deep(classification.InceptionTimeClassifier)),
+    "lite": ModelSpec("deep", _deep(classification.LITEClassifier)),
     "rnn": ModelSpec("deep", _deep(classification.RNNClassifier)),
     "lstm": ModelSpec("deep", _deep(classification.LSTMClassifier)),
     "gru": ModelSpec("deep", _deep(classification.GRUClassifier)),

@@ -15,7 +15,8 @@
 - ``shift``: models trusted on a machine they have not seen. Leave one
   load out, cross-sensor (drive end to fan end and back) and leave one
   fault size out, with the MiniRocket and spectral anchors, cesium + RF,
-  CNN and ResNet, each also trained on augmented batches, 3 seeds each.
+  CNN and ResNet (each also trained on augmented batches) and LITE, 3 seeds
+  each.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ QUICK_DEEP = ("mlp", "cnn", "resnet", "lstm", "gru", "transformer")
 UCR_TWINS = ("resnet-fullres", "fcn")
 # Configurations trained for shift, compared in the shift suite.
 ROBUST = ("cnn-robust", "resnet-robust")
-ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS + ROBUST)
+# Models added after the full suite ran: in the shift suite only, so that
+# the full suite's plan and published figures stay as they ran.
+SHIFT_ONLY = ("lite", *ROBUST)
+ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS + SHIFT_ONLY)
 # Short series: InceptionTime and LSTM-FCN train for hundreds of epochs on
 # UCR; on OSULeaf, ACSF1 and PLAID that takes hours per seed on a CPU.
 SHORT_UCR = (
@@ -78,7 +82,7 @@ SUITES: dict[str, tuple[Part, ...]] = {
             ("minirocket", "spectral-rf", "cesium-rf"),
             seeds=3,
         ),
-        Part(("lolo", *SHIFT_PROTOCOLS), ("cnn", "resnet", *ROBUST), seeds=3),
+        Part(("lolo", *SHIFT_PROTOCOLS), ("cnn", "resnet", *SHIFT_ONLY), seeds=3),
     ),
 }
 

@@ -84,6 +84,7 @@ TEST_PARAMS: dict[str, dict[str, Any]] = {
         "module__kernel_sizes": (5, 3),
         "module__bottleneck": 4,
     },
+    "LITEClassifier": {**FAST_DEEP, "module__n_filters": 8, "module__kernel_size": 2},
     "LSTMRegressor": {
         **FAST_DEEP,
         "module__chunk_size": 1,

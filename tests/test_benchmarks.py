@@ -427,7 +427,7 @@ def test_the_shift_suite_runs_three_seeds_on_every_shift_protocol():
     units = suites.plan_units("shift")
     protocols = {protocol for protocol, *_ in units}
     assert protocols == {"lolo", "cross-sensor", "loso"}
-    for model in ("minirocket", "spectral-rf", "cesium-rf", "cnn", "resnet"):
+    for model in ("minirocket", "spectral-rf", "cesium-rf", "cnn", "resnet", "lite"):
         for protocol in protocols:
             seeds = {s for p, _, m, s in units if p == protocol and m == model}
             assert seeds == {0, 1, 2}

@@ -14,6 +14,7 @@ from tsclf.networks import (
     CNN,
     CNNGRU,
     GRU,
+    LITE,
     LSTM,
     LSTMFCN,
     MLP,
@@ -210,5 +211,24 @@ class InceptionTimeClassifier(BaseDeepClassifier, module=InceptionTime):
     >>> X, y = make_spike_anomaly(n_samples=100, random_state=0)
     >>> clf = InceptionTimeClassifier(max_epochs=2, random_state=0, module__depth=3)
     >>> clf.fit(X, y).predict(X[:3]).shape
+    (3,)
+    """
+
+
+class LITEClassifier(BaseDeepClassifier, module=LITE):
+    """LITE network (:class:`~tsclf.networks.LITE`), light enough for a CPU.
+
+    From Ismail-Fawaz et al. (2023), "LITE: Light Inception with boosTing
+    tEchniques for Time Series Classification": one multiplexed convolution
+    layer beside fixed trend and peak detectors, then two dilated
+    depthwise-separable convolutions, about 2 % of InceptionTime's
+    parameters.
+
+    Examples
+    --------
+    >>> from tsclf.classification import LITEClassifier
+    >>> from tsclf.datasets import make_spike_anomaly
+    >>> X, y = make_spike_anomaly(n_samples=100, random_state=0)
+    >>> LITEClassifier(max_epochs=2, random_state=0).fit(X, y).predict(X[:3]).shape
     (3,)
     """

@@ -12,6 +12,7 @@ from tsclf.networks.cnn import CNN
 from tsclf.networks.cnn_gru import CNNGRU
 from tsclf.networks.gru import GRU
 from tsclf.networks.inception_time import InceptionTime
+from tsclf.networks.lite import LITE
 from tsclf.networks.lstm import LSTM
 from tsclf.networks.lstm_fcn import LSTMFCN
 from tsclf.networks.mlp import MLP
@@ -25,6 +26,7 @@ __all__ = [
     "CNN",
     "CNNGRU",
     "GRU",
+    "LITE",
     "LSTM",
     "LSTMFCN",
     "MLP",
