@@ -29,7 +29,9 @@ configurations that stand beside dl-4-tsc's published UCR figures:
   before the global average, no dropout.
 
 And, for the shift suite, the same networks trained on augmented batches
-(:func:`robust_augmentation`): ``cnn-robust`` and ``resnet-robust``.
+(:func:`robust_augmentation`): ``cnn-robust`` and ``resnet-robust``; and
+``cnn-spectrogram``, the CNN on each window's spectrogram with the
+frequencies as channels (band energies over time), what the analyst reads.
 """
 
 from __future__ import annotations
@@ -48,7 +50,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from tsclf import classification
 from tsclf.augmentation import AdditiveNoise, RandomBandLimit, RandomShift, TimeStretch
-from tsclf.transformers import BandEnergies, CesiumFeatures, EnvelopeSpectrum
+from tsclf.transformers import (
+    BandEnergies,
+    CesiumFeatures,
+    EnvelopeSpectrum,
+    SpectrogramChannels,
+    WindowStandardizer,
+)
 from tsclf.utils.labels import joint_labels
 
 
@@ -252,6 +260,13 @@ MODELS: dict[str, ModelSpec] = {
     "cnn-robust": ModelSpec(
         "deep",
         _deep(classification.CNNClassifier, augmentation=robust_augmentation()),
+    ),
+    "cnn-spectrogram": ModelSpec(
+        "deep",
+        _deep(
+            classification.CNNClassifier,
+            preprocessor=make_pipeline(WindowStandardizer(), SpectrogramChannels()),
+        ),
     ),
     "resnet-robust": ModelSpec(
         "deep",

@@ -5,7 +5,12 @@ import pytest
 from sklearn.base import clone
 
 from tsclf.datasets import load_cwru_windows
-from tsclf.transformers import BandEnergies, EnvelopeSpectrum, band_energies
+from tsclf.transformers import (
+    BandEnergies,
+    EnvelopeSpectrum,
+    WindowStandardizer,
+    band_energies,
+)
 
 RATE = 12000.0
 TIME = np.arange(1200) / RATE
@@ -99,3 +104,33 @@ def test_bad_parameters():
         EnvelopeSpectrum(sampling_rate=RATE, band=(4000.0, 7000.0)).fit(X)
     with pytest.raises(ValueError, match="at least 2 are needed"):
         BandEnergies().fit(np.zeros((2, 1)))
+
+
+def test_spectra_as_series_feed_a_deep_network():
+    from sklearn.pipeline import make_pipeline
+
+    from tsclf.classification import MLPClassifier
+    from tsclf.transformers import MagnitudeSpectrum, SpectrogramChannels
+
+    from estimator_params import tiny
+
+    t = np.arange(1200) / RATE
+    X = np.stack([np.sin(2 * np.pi * f * t) for f in (500.0, 3000.0) * 20])[:, None]
+    y = np.tile([0, 1], 20)
+    spectrum = MagnitudeSpectrum(max_share=0.5).fit(X)
+    series = spectrum.transform(X)
+    assert series.shape == (40, 1, 301)  # up to 3 kHz: 300 bins of 10 Hz
+    assert series[0, 0].argmax() == 50 and series[1, 0].argmax() == 300
+    channels = SpectrogramChannels(nperseg=64).fit_transform(X)
+    assert channels.shape == (40, 33, 36)
+    with pytest.raises(ValueError, match="fitted on 1200"):
+        spectrum.transform(X[..., :600])
+    # Where the peak sits tells the classes apart: a network that keeps the
+    # position (an MLP over the spectrum) learns it at once.
+    model = tiny(
+        MLPClassifier,
+        max_epochs=20,
+        preprocessor=make_pipeline(WindowStandardizer(), MagnitudeSpectrum()),
+    ).fit(X, y)
+    assert model.net_.module_.trunk[1].in_features == 601  # the spectrum
+    assert model.score(X, y) == 1.0

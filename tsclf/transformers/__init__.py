@@ -4,6 +4,7 @@ from tsclf.transformers._cesium import DEFAULT_FEATURES, CesiumFeatures
 from tsclf.transformers._cesium_fast import FAST_FEATURES
 from tsclf.transformers._normalize import WindowStandardizer
 from tsclf.transformers._spectral import BandEnergies, EnvelopeSpectrum, band_energies
+from tsclf.transformers._spectrum_series import MagnitudeSpectrum, SpectrogramChannels
 from tsclf.transformers._stft import STFTImage, stft_magnitude
 
 __all__ = [
@@ -12,7 +13,9 @@ __all__ = [
     "BandEnergies",
     "CesiumFeatures",
     "EnvelopeSpectrum",
+    "MagnitudeSpectrum",
     "STFTImage",
+    "SpectrogramChannels",
     "WindowStandardizer",
     "band_energies",
     "stft_magnitude",
