@@ -12,6 +12,7 @@ import pytest
 from benchmarks import (
     cesium_speed,
     dl4tsc_gap,
+    gpu_check,
     near_chance,
     recurrent_spike,
     resnet_epoch_speed,
@@ -60,3 +61,13 @@ def test_dl4tsc_gap_sets_each_variant_beside_its_published_network(capsys):
     assert (table["epochs"] == "1, 1").all()
     assert np.allclose(table["gap (points)"], 100 * (table["mean"] - [0.963, 0.961]))
     assert "ItalyPowerDemand, official split, 2 seeds" in capsys.readouterr().out
+
+
+def test_gpu_check_says_so_without_cuda(capsys, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert gpu_check.main(["--epochs", "1"]).empty
+    assert "No CUDA device here" in capsys.readouterr().out
+    assert "SeedEnsembleClassifier" not in gpu_check.DEEP
+    assert "LITEClassifier" in gpu_check.DEEP

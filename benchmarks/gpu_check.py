@@ -1,0 +1,107 @@
+"""Check every deep classifier on a CUDA device against the CPU.
+
+For each deep classifier of :mod:`tsclf.classification`, on a few hundred
+embedded CWRU windows: fit a few epochs on the CPU and on CUDA with the
+same seed, and print
+
+- seconds per epoch on each device;
+- how far the two devices' probabilities lie apart (they differ by float
+  rounding and cuDNN's choice of algorithms, not by more);
+- whether a model fitted on CUDA, pickled and loaded with CUDA hidden,
+  predicts on the CPU the same labels.
+
+Without CUDA it says so and exits 0. Mixed precision is not checked yet:
+the estimators have no precision option so far.
+
+Usage::
+
+    python -m benchmarks.gpu_check [--epochs 3] [--n-windows 300] [--models CNN ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import pandas as pd
+
+from tsclf import classification
+from tsclf.datasets import load_cwru_windows
+
+TOLERANCE = 1e-2  # largest probability gap accepted between CPU and CUDA
+DEEP = [
+    name
+    for name in classification.__all__
+    if name != "SeedEnsembleClassifier"  # a meta-estimator over the others
+]
+_LOAD_ON_CPU = """
+import pickle, sys
+import torch
+torch.cuda.is_available = lambda: False
+with open(sys.argv[1], "rb") as file:
+    model, X = pickle.load(file)
+print(" ".join(map(str, model.predict(X).ravel())))
+"""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--n-windows", type=int, default=300)
+    parser.add_argument("--models", nargs="+", choices=DEEP, default=DEEP)
+    parser.add_argument("--seed", type=int, default=0)
+    return parser.parse_args(argv)
+
+
+def check(name: str, X, y, args) -> dict:
+    """Fit one classifier on both devices and compare."""
+    cls = getattr(classification, name)
+    settings = {"max_epochs": args.epochs, "random_state": args.seed}
+    on_cpu = cls(device="cpu", **settings).fit(X, y)
+    on_gpu = cls(device="cuda", **settings).fit(X, y)
+    gap = max(
+        float(np.abs(a - b).max())
+        for a, b in zip(on_cpu.predict_proba(X), on_gpu.predict_proba(X), strict=True)
+    )
+    with tempfile.NamedTemporaryFile(suffix=".pkl") as file:
+        pickle.dump((on_gpu, X), file)
+        file.flush()
+        loaded = subprocess.run(
+            [sys.executable, "-c", _LOAD_ON_CPU, file.name],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+    return {
+        "model": name,
+        "cpu_s_per_epoch": float(np.mean(on_cpu.history_[:, "dur"])),
+        "cuda_s_per_epoch": float(np.mean(on_gpu.history_[:, "dur"])),
+        "max_proba_gap": gap,
+        "agree": gap <= TOLERANCE,
+        "pickle_predicts_on_cpu": loaded == list(map(str, on_gpu.predict(X).ravel())),
+    }
+
+
+def main(argv: list[str] | None = None) -> pd.DataFrame:
+    args = parse_args(argv)
+    import torch
+
+    if not torch.cuda.is_available():
+        print("No CUDA device here: nothing to check (run this on a GPU machine).")
+        return pd.DataFrame()
+    windows = load_cwru_windows()
+    rng = np.random.default_rng(args.seed)
+    keep = np.sort(rng.choice(len(windows), args.n_windows, replace=False))
+    X, y = windows.X[keep], windows.y.iloc[keep]
+    print(f"{torch.cuda.get_device_name()}; {len(X)} windows, {args.epochs} epochs")
+    table = pd.DataFrame([check(name, X, y, args) for name in args.models])
+    print(table.to_markdown(index=False, floatfmt=".4g"))
+    return table
+
+
+if __name__ == "__main__":
+    main()
