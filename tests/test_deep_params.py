@@ -179,3 +179,23 @@ def test_label_encoder_single_task_and_plain_classes():
     encoder = MultiTaskLabelEncoder().fit(["b", "a", "b"])
     assert encoder.single_task_ and encoder.transform(["a", "b"]).tolist() == [[0], [1]]
     assert encoder.predict([np.array([[0.0, 1.0]])]).tolist() == ["b"]
+
+
+def test_validation_can_hold_out_a_whole_condition():
+    # Condition-aware model selection: groups are the loads, and the
+    # splitter holds out one of them; each recording has one load, so whole
+    # recordings are held out too.
+    from sklearn.model_selection import GroupShuffleSplit
+
+    from tsclf.datasets import load_cwru_windows
+
+    windows = load_cwru_windows()
+    keep = np.arange(0, len(windows), 6)
+    X, y = windows.X[keep], windows.y.iloc[keep]
+    loads = windows.metadata["load_hp"].to_numpy()[keep]
+    split = GroupShuffleSplit(n_splits=1, test_size=1, random_state=0)
+    clf = tiny(MLPClassifier, max_epochs=1, validation=split).fit(X, y, groups=loads)
+    valid = clf.net_.train_split.keywords["valid_ds"]
+    held_out = next(split.split(X, y, loads))[1]
+    assert len(valid) == len(held_out)
+    assert len(set(loads[held_out])) == 1
