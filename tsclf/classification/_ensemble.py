@@ -6,15 +6,17 @@ from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
-from tsclf.metrics import joint_accuracy
+from tsclf.metrics import MultiTaskClassifierMixin
 
 
-class SeedEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class SeedEnsembleClassifier(
+    MetaEstimatorMixin, MultiTaskClassifierMixin, BaseEstimator
+):
     """Average the per-task probabilities of one classifier fitted with several seeds.
 
     InceptionTime is defined as an ensemble of five networks that differ only
@@ -128,21 +130,6 @@ class SeedEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 ]
             )
         return self.classes_[proba.argmax(axis=1)]
-
-    def score(self, X, y, sample_weight=None) -> float:
-        """Accuracy; for several tasks, the share of samples with all right.
-
-        Parameters
-        ----------
-        X : array-like
-        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        return joint_accuracy(y, self.predict(X), sample_weight=sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

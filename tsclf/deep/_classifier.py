@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
 
 from tsclf.deep._engine import BaseDeepEstimator
@@ -13,12 +12,12 @@ from tsclf.deep._forward import network_logits
 from tsclf.deep._labels import MultiTaskLabelEncoder
 from tsclf.deep._losses import IGNORE_INDEX, MultiTaskCrossEntropy
 from tsclf.deep._weights import class_weight_tensors, task_weight_list
-from tsclf.metrics import joint_accuracy
+from tsclf.metrics import MultiTaskClassifierMixin, joint_accuracy
 from tsclf.utils.labels import joint_labels
 
 
 class BaseDeepClassifier(
-    ClassifierMixin,
+    MultiTaskClassifierMixin,
     BaseDeepEstimator,
     task_weights=None,
     class_weight=None,
@@ -158,21 +157,6 @@ class BaseDeepClassifier(
         """
         logits = self._forward(X)
         return self.label_encoder_.predict(logits)
-
-    def score(self, X, y, sample_weight=None) -> float:
-        """Accuracy; for several tasks, the share of samples with all right.
-
-        Parameters
-        ----------
-        X : array-like
-        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        return joint_accuracy(y, self.predict(X), sample_weight=sample_weight)
 
 
 def _valid_joint_accuracy(net, X, y) -> float:

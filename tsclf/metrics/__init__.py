@@ -7,6 +7,7 @@ from tsclf.metrics._plots import (
 )
 from tsclf.metrics._report import MultiTaskReport, multitask_classification_report
 from tsclf.metrics._scorers import (
+    MultiTaskClassifierMixin,
     joint_accuracy,
     mean_task_score,
     multitask_scoring,
@@ -14,6 +15,7 @@ from tsclf.metrics._scorers import (
 )
 
 __all__ = [
+    "MultiTaskClassifierMixin",
     "MultiTaskReport",
     "joint_accuracy",
     "mean_task_score",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score, f1_score, make_scorer
 
 _METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
@@ -142,3 +143,27 @@ def multitask_scoring(
         if metric == "accuracy":
             scoring["accuracy_joint"] = make_scorer(joint_accuracy)
     return scoring
+
+
+class MultiTaskClassifierMixin(ClassifierMixin):
+    """scikit-learn's classifier mixin, scored by joint accuracy.
+
+    For one task the score is the accuracy, as scikit-learn's; for several
+    it is :func:`joint_accuracy`, the share of samples with every task
+    right, where scikit-learn's would fail on 2-D labels.
+    """
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy; for several tasks, the share of samples with all right.
+
+        Parameters
+        ----------
+        X : array-like
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        return joint_accuracy(y, self.predict(X), sample_weight=sample_weight)

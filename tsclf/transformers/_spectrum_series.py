@@ -2,55 +2,17 @@
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Real
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
 
-from tsclf.transformers._stft import stft_magnitude
-from tsclf.utils.validation import validate_series
-
-
-class _SeriesToSeries(TransformerMixin, BaseEstimator):
-    """Validate 3-D input and hold the window length fixed after ``fit``."""
-
-    def fit(self, X, y=None):
-        """Validate the input and remember the window length.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
-        y : ignored
-
-        Returns
-        -------
-        self : transformer
-        """
-        self._validate_params()
-        X = validate_series(self, X, reset=True, dtype=[np.float64, np.float32])
-        self.n_channels_, self.length_ = X.shape[1], X.shape[2]
-        return self
-
-    def _checked(self, X) -> np.ndarray:
-        check_is_fitted(self)
-        X = validate_series(self, X, reset=False, dtype=[np.float64, np.float32])
-        if X.shape[2] != self.length_:
-            raise ValueError(
-                f"X has windows of {X.shape[2]} samples; {type(self).__name__} was "
-                f"fitted on {self.length_}."
-            )
-        return X
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
+from tsclf.transformers._series import SeriesTransformer
+from tsclf.transformers._stft import STFTImage
 
 
-class MagnitudeSpectrum(_SeriesToSeries):
+class MagnitudeSpectrum(SeriesTransformer):
     """Each window's magnitude spectrum, as a series over frequency.
 
     What a vibration analyst reads, in the shape a 1-D network takes:
@@ -112,12 +74,13 @@ class MagnitudeSpectrum(_SeriesToSeries):
         return (np.log1p(magnitude) if self.log else magnitude).astype(X.dtype)
 
 
-class SpectrogramChannels(_SeriesToSeries):
+class SpectrogramChannels(STFTImage):
     """STFT magnitudes with the frequency bins as channels, over time frames.
 
-    Band energies over time for a 1-D network: the output has shape
-    ``(n_windows, n_channels * n_freqs, n_frames)``, channel-major (all
-    frequencies of the first input channel, then the next).
+    Band energies over time for a 1-D network: :class:`STFTImage`'s images
+    reshaped to ``(n_windows, n_channels * n_freqs, n_frames)``,
+    channel-major (all frequencies of the first input channel, then the
+    next).
 
     Parameters
     ----------
@@ -143,19 +106,6 @@ class SpectrogramChannels(_SeriesToSeries):
     (2, 33, 36)
     """
 
-    _parameter_constraints: ClassVar[dict] = {
-        "nperseg": [Interval(Integral, 2, None, closed="left")],
-        "noverlap": [Interval(Integral, 0, None, closed="left"), None],
-        "log": ["boolean"],
-    }
-
-    def __init__(
-        self, nperseg: int = 64, noverlap: int | None = None, log: bool = True
-    ) -> None:
-        self.nperseg = nperseg
-        self.noverlap = noverlap
-        self.log = log
-
     def transform(self, X) -> np.ndarray:
         """Return each window's spectrogram with frequencies as channels.
 
@@ -167,9 +117,6 @@ class SpectrogramChannels(_SeriesToSeries):
         -------
         series : ndarray of shape (n_windows, n_channels * n_freqs, n_frames)
         """
-        X = self._checked(X)
-        images = stft_magnitude(
-            X, nperseg=self.nperseg, noverlap=self.noverlap, log=self.log
-        )
+        images = super().transform(X)
         n_windows, n_channels, n_freqs, n_frames = images.shape
         return images.reshape(n_windows, n_channels * n_freqs, n_frames)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+from typing import ClassVar
+
 import numpy as np
 from scipy.signal import stft
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils._param_validation import Interval
 
-from tsclf.utils.validation import validate_series
+from tsclf.transformers._series import SeriesTransformer
 
 
 def stft_magnitude(
@@ -42,7 +44,7 @@ def stft_magnitude(
     return (np.log1p(magnitude) if log else magnitude).astype(X.dtype, copy=False)
 
 
-class STFTImage(TransformerMixin, BaseEstimator):
+class STFTImage(SeriesTransformer):
     """Turn windows into time-frequency images (STFT magnitude).
 
     The input of :class:`~tsclf.classification.ResNet2DClassifier`, usable
@@ -61,6 +63,9 @@ class STFTImage(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Size of the second axis of ``X`` in ``fit``.
+    n_channels_ : int
+    length_ : int
+        Window length seen in ``fit``; ``transform`` requires the same.
 
     Examples
     --------
@@ -71,32 +76,18 @@ class STFTImage(TransformerMixin, BaseEstimator):
     (2, 1, 33, 36)
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "nperseg": [Interval(Integral, 1, None, closed="left")],
+        "noverlap": [Interval(Integral, 0, None, closed="left"), None],
+        "log": ["boolean"],
+    }
+
     def __init__(
         self, nperseg: int = 64, noverlap: int | None = None, log: bool = True
     ) -> None:
         self.nperseg = nperseg
         self.noverlap = noverlap
         self.log = log
-
-    def fit(self, X, y=None) -> STFTImage:
-        """Validate the input.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
-        y : ignored
-
-        Returns
-        -------
-        self : STFTImage
-        """
-        validate_series(self, X, reset=True)
-        return self
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
 
     def transform(self, X) -> np.ndarray:
         """Compute the images.
@@ -109,8 +100,7 @@ class STFTImage(TransformerMixin, BaseEstimator):
         -------
         images : ndarray of shape (n_windows, n_channels, n_frequencies, n_frames)
         """
-        check_is_fitted(self)
-        X = validate_series(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = self._checked(X)
         return stft_magnitude(
             X, nperseg=self.nperseg, noverlap=self.noverlap, log=self.log
         )
