@@ -22,7 +22,7 @@ window = WindowStandardizer().fit_transform(windows.X[:1])
 X = torch.as_tensor(window)
 transforms = {
     "original": None,
-    "AdditiveNoise(0.3)": AdditiveNoise(0.3),
+    "AdditiveNoise(1.0)": AdditiveNoise(1.0),
     "RandomShift()": RandomShift(),
     "TimeStretch(0.9, 0.9)": TimeStretch(0.9, 0.9),
     "RandomBandLimit(0.2, 0.2, p=1)": RandomBandLimit(0.2, 0.2, p=1.0),
