@@ -184,7 +184,7 @@ def _deep(cls: type, **settings) -> Callable[[Context], BaseEstimator]:
     return factory
 
 
-def robust_augmentation() -> list:
+def robust_augmentation(without: tuple[type, ...] = ()) -> list:
     """Batch transforms for models meant to run on another machine.
 
     Chosen from what differs between machines, before any shift score was
@@ -192,14 +192,16 @@ def robust_augmentation() -> list:
     standard deviation) and pass band (a cut-off between 30 % and 100 % of
     Nyquist, on half the windows), another shaft speed (within 5 %; loads
     0 to 2 HP span 3 %), and an arbitrary window start. No gain change: the
-    per-window z-score before the network already removes it.
+    per-window z-score before the network already removes it. ``without``
+    leaves transforms of those classes out, for the ablation.
     """
-    return [
+    transforms = [
         AdditiveNoise(0.1),
         RandomShift(),
         TimeStretch(0.95, 1.05),
         RandomBandLimit(0.3, 1.0, p=0.5),
     ]
+    return [t for t in transforms if not isinstance(t, without)]
 
 
 FULL_RESOLUTION_BLOCKS = ((32, 64, 7, 1), (64, 128, 5, 1), (128, 128, 3, 1))
@@ -266,6 +268,21 @@ MODELS: dict[str, ModelSpec] = {
         _deep(
             classification.CNNClassifier,
             preprocessor=make_pipeline(WindowStandardizer(), SpectrogramChannels()),
+        ),
+    ),
+    # The ablation of cnn-robust: one change at a time.
+    "cnn-robust-no-bandlimit": ModelSpec(
+        "deep",
+        _deep(
+            classification.CNNClassifier,
+            augmentation=robust_augmentation(without=(RandomBandLimit,)),
+        ),
+    ),
+    "cnn-bandlimit-only": ModelSpec(
+        "deep",
+        _deep(
+            classification.CNNClassifier,
+            augmentation=[RandomBandLimit(0.3, 1.0, p=0.5)],
         ),
     ),
     "resnet-robust": ModelSpec(

@@ -61,8 +61,9 @@ def shift_table(results: pd.DataFrame, headline: dict[str, str]) -> pd.DataFrame
         per_seed = part.groupby(["model", "seed"], sort=False)[metric].mean()
         grouped = per_seed.groupby(level="model", sort=False)
         cells[f"{protocol} ({metric})"] = {
-            model: f"{values.mean():.3f} ± {np.nan_to_num(values.std()):.3f} "
-            f"({len(values)})"
+            model: f"{values.mean():.3f} ± {values.std():.3f} ({len(values)})"
+            if len(values) > 1
+            else f"{values.mean():.3f} (1)"
             for model, values in grouped
         }
     table = pd.DataFrame(cells)
