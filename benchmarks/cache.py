@@ -4,7 +4,9 @@ A result is one JSON file. Its key hashes the estimator's full
 ``get_params()`` (so any visible default that changes misses the cache),
 the constructor defaults of class-valued settings (a network's or an
 optimizer's own defaults), the validation groups a deep model gets, the
-fold's train and test positions, the data and the tsclf version.
+fold's train and test positions, the data and the tsclf version. The
+objects in a list setting (augmentation transforms) count with all their
+parameters, defaults included.
 ``n_jobs``, ``device`` and ``verbose`` are left out: they change how fast a
 fit runs, not its result.
 """
@@ -29,7 +31,7 @@ IGNORED = ("n_jobs", "device", "verbose")
 def fingerprint(estimator, fit_groups: np.ndarray | None = None) -> str:
     """Short hash of an estimator's settings (and a deep model's ``groups``)."""
     params = sorted(
-        (name, repr(value), _class_defaults(value))
+        (name, repr(value), _class_defaults(value) + _element_params(value))
         for name, value in estimator.get_params(deep=True).items()
         if not name.endswith(IGNORED) and not hasattr(value, "get_params")
     )
@@ -37,6 +39,23 @@ def fingerprint(estimator, fit_groups: np.ndarray | None = None) -> str:
     if fit_groups is not None:
         text += "|groups:" + ",".join(map(str, fit_groups))
     return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def _element_params(value) -> str:
+    """Every parameter of the estimators in a list setting, else "".
+
+    ``repr`` hides parameters left at their defaults, so a list of objects
+    (e.g. augmentation transforms) must spell them out for a changed
+    default to change the key.
+    """
+    if not isinstance(value, list | tuple):
+        return ""
+    described = [
+        (type(item).__name__, sorted(item.get_params(deep=False).items()))
+        for item in value
+        if hasattr(item, "get_params")
+    ]
+    return repr(described) if described else ""
 
 
 def _class_defaults(value) -> str:

@@ -455,3 +455,16 @@ def test_shift_table_gives_each_protocol_its_headline_score():
     table = report.shift_table(pd.DataFrame(rows), {"loso": "acc_location"})
     assert table.loc[0, "lolo (joint_acc)"] == "0.850 ± 0.071 (2)"
     assert table.loc[0, "loso (acc_location)"] == "0.850 ± 0.071 (2)"
+
+
+def test_cache_key_follows_the_defaults_inside_a_list_setting(monkeypatch):
+    # repr() hides a transform's default parameters; the key must not.
+    from tsclf.augmentation import AdditiveNoise
+
+    problem = cwru_problem("lolo")
+    config = run.parse_args(["--suite", "shift"])
+    before = cache.fingerprint(execute.build("cnn-robust", problem, 0, 100, config))
+    (ratio, p) = AdditiveNoise.__init__.__defaults__
+    monkeypatch.setattr(AdditiveNoise.__init__, "__defaults__", (ratio, p / 2))
+    after = cache.fingerprint(execute.build("cnn-robust", problem, 0, 100, config))
+    assert after != before
