@@ -49,6 +49,9 @@ SHIFT_PROTOCOLS = ("cross-sensor", "loso")
 CWRU_PROTOCOLS = ("leaky", "recording", "lolo", *SHIFT_PROTOCOLS)
 #: The score a protocol is ranked by, where not the joint accuracy.
 HEADLINE = {"loso": "acc_location"}
+#: Leave-one-condition-out protocols: the metadata column held out, and the
+#: fold name's prefix.
+CONDITIONS = {"lolo": ("load_hp", "load"), "loso": ("fault_size", "size")}
 SHARED_ENV = "TSCLF_SHARED"
 UCR_DATASETS = (
     "GunPoint",
@@ -95,10 +98,13 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
 
     if protocol == "cross-sensor":
         return cross_sensor_problem()
-    if protocol == "loso":
-        return leave_one_size_out_problem()
-    # The lone normal recording becomes three blocks spread over the loads.
-    windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
+    windows = load_cwru_windows()
+    sizes = windows.y["size"].to_numpy()
+    windows = replace(windows, metadata=windows.metadata.assign(fault_size=sizes))
+    # The lone normal recording becomes three blocks spread over the loads
+    # (or, leaving a size out, over the sizes).
+    column, prefix = CONDITIONS.get(protocol, CONDITIONS["lolo"])
+    windows = block_lone_recordings(windows, condition=column)
     y = windows.y.to_numpy().astype(str)
     joint = joint_labels(y)
     if protocol == "leaky":
@@ -110,11 +116,11 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
             (f"split{i}", tr, te)
             for i, (tr, te) in enumerate(cv.split(windows.X, joint, windows.groups))
         ]
-    elif protocol == "lolo":
+    elif protocol in CONDITIONS:
         conditions = windows.metadata["condition"].to_numpy()
         cv = LeaveOneConditionOut(conditions)
         splits = [
-            (f"load{int(conditions[te][0])}", tr, te)
+            (f"{prefix}{conditions[te][0]}", tr, te)
             for tr, te in cv.split(windows.X, groups=windows.groups)
         ]
     else:
@@ -165,55 +171,19 @@ def cross_sensor_problem() -> Problem:
     """Drive-end windows then fan-end windows of the same recordings."""
     from tsclf.datasets import TASKS, load_cwru_windows
 
-    folder = shared_cwru_folder()
-    sides = [load_cwru_windows(folder, channels=(end,)) for end in ("DE", "FE")]
-    drive, fan = sides
-    if not (
-        np.array_equal(drive.groups, fan.groups)
-        and np.array_equal(drive.starts, fan.starts)
-    ):
-        raise ValueError("Drive-end and fan-end windows are not cut alike.")
-    n = len(drive)
+    # One read of both channels: each window is cut at once from both ends.
+    windows = load_cwru_windows(shared_cwru_folder(), channels=("DE", "FE"))
+    n = len(windows)
     first, second = np.arange(n), np.arange(n, 2 * n)
-    blocks = validation_blocks(drive)
     return Problem(
         dataset="CWRU",
         protocol="cross-sensor",
-        X=np.concatenate([drive.X, fan.X]),
-        y=np.concatenate([side.y.to_numpy().astype(str) for side in sides]),
+        X=np.concatenate([windows.X[:, :1], windows.X[:, 1:]]),
+        y=np.concatenate([windows.y.to_numpy().astype(str)] * 2),
         tasks=list(TASKS),
         folds=[("de-to-fe", first, second), ("fe-to-de", second, first)],
-        groups=np.concatenate([drive.groups, fan.groups]),
-        fit_groups=np.concatenate([blocks, blocks]),
-        sampling_rate=drive.sampling_rate,
-    )
-
-
-def leave_one_size_out_problem() -> Problem:
-    """The embedded windows, one fault size (one bearing) held out per fold."""
-    from tsclf.datasets import TASKS, load_cwru_windows
-    from tsclf.model_selection import LeaveOneConditionOut, block_lone_recordings
-
-    windows = load_cwru_windows()
-    sized = windows.metadata.assign(fault_size=windows.y["size"].to_numpy())
-    # The normal recording's three blocks are spread over the three sizes.
-    windows = block_lone_recordings(
-        replace(windows, metadata=sized), condition="fault_size"
-    )
-    conditions = windows.metadata["condition"].to_numpy()
-    cv = LeaveOneConditionOut(conditions)
-    return Problem(
-        dataset="CWRU",
-        protocol="loso",
-        X=windows.X,
-        y=windows.y.to_numpy().astype(str),
-        tasks=list(TASKS),
-        folds=[
-            (f"size{conditions[test][0]}", train, test)
-            for train, test in cv.split(windows.X, groups=windows.groups)
-        ],
-        groups=windows.groups,
-        fit_groups=validation_blocks(windows),
+        groups=np.concatenate([windows.groups] * 2),
+        fit_groups=np.concatenate([validation_blocks(windows)] * 2),
         sampling_rate=windows.sampling_rate,
     )
 
