@@ -114,11 +114,11 @@ class DeepParams(BaseEstimator):
 
     def _check_param_names(self, module_class: type) -> None:
         """Raise on an unknown parameter name, suggesting the closest one."""
+        accepted = _accepted_arguments(module_class)
         for key in self._component_params:
             if not key.startswith(PREFIXES):
                 raise ValueError(_unknown_message(self, key))
             if key.startswith("module__"):
-                accepted = _accepted_arguments(module_class)
                 name = key[len("module__") :]
                 if accepted is not None and name not in accepted:
                     hint = _hint(name, accepted, "module__")
