@@ -89,10 +89,18 @@ def fit_unit(unit: Unit, config: RunConfig) -> dict:
     problem = unit.problem
     fold, train, test = unit.fold
     estimator = build(unit.model, problem, unit.seed, len(train), config)
-    family = MODELS[unit.model].family
+    spec = MODELS[unit.model]
     curve = problem.protocol in CURVE_PROTOCOLS and config.suite == "full"
-    row = run_fold(estimator, problem, train, test, deep=family == "deep", curve=curve)
-    row |= {"model": unit.model, "family": family}
+    row = run_fold(
+        estimator,
+        problem,
+        train,
+        test,
+        deep=spec.family == "deep",
+        curve=curve,
+        adapt=spec.adapt,
+    )
+    row |= {"model": unit.model, "family": spec.family}
     row |= {"dataset": problem.dataset, "protocol": problem.protocol}
     row |= {"fold": fold, "seed": unit.seed}
     cache.write(unit.path, row)

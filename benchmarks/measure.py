@@ -139,13 +139,22 @@ def scores(y_true: np.ndarray, y_pred: np.ndarray, tasks: list[str]) -> dict:
 
 
 def run_fold(
-    estimator, problem, train, test, *, deep: bool, curve: bool = False
+    estimator,
+    problem,
+    train,
+    test,
+    *,
+    deep: bool,
+    curve: bool = False,
+    adapt: bool = False,
 ) -> dict[str, Any]:
     """Fit on ``train``, predict ``test``; return metrics, times and predictions.
 
     Deep models get the problem's validation blocks as ``groups``; with
     ``curve`` they also score ``test`` after every epoch (:class:`HeldOutCurve`,
-    whose time is not counted in the fit time).
+    whose time is not counted in the fit time). With ``adapt`` the fitted
+    model adapts to the unlabelled test windows (``estimator.adapt``) before
+    predicting them; that time counts as prediction time.
     """
     device = getattr(estimator, "device", None)
     groups = problem.deep_fit_groups(train) if deep else None
@@ -160,6 +169,8 @@ def run_fold(
         estimator.fit(problem.X[train], problem.y[train], **fit_params)
         fit_s = time.perf_counter() - start - (heldout.seconds_ if heldout else 0.0)
         start = time.perf_counter()
+        if adapt:
+            estimator.adapt(problem.X[test])
         predicted = np.asarray(estimator.predict(problem.X[test])).astype(str)
         predict_s = time.perf_counter() - start
     row: dict[str, Any] = {

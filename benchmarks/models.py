@@ -29,8 +29,12 @@ configurations that stand beside dl-4-tsc's published UCR figures:
   before the global average, no dropout.
 
 And, for the shift suite, the same networks trained on augmented batches
-(:func:`robust_augmentation`): ``cnn-robust`` and ``resnet-robust``; and
-``cnn-spectrogram``, the CNN on each window's spectrogram with the
+(:func:`robust_augmentation`): ``cnn-robust`` and ``resnet-robust``;
+``cnn-adabn``, the default CNN whose BatchNorm statistics are re-estimated
+on the unlabelled test windows before predicting them (``adapt``, AdaBN);
+``cnn-mix``, the CNN trained on batches where half the windows are blended
+with another window of the same labels (:class:`~tsclf.augmentation.SameLabelMix`);
+and ``cnn-spectrogram``, the CNN on each window's spectrogram with the
 frequencies as channels (band energies over time), what the analyst reads.
 """
 
@@ -49,7 +53,13 @@ from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf import classification
-from tsclf.augmentation import AdditiveNoise, RandomBandLimit, RandomShift, TimeStretch
+from tsclf.augmentation import (
+    AdditiveNoise,
+    RandomBandLimit,
+    RandomShift,
+    SameLabelMix,
+    TimeStretch,
+)
 from tsclf.transformers import (
     BandEnergies,
     CesiumFeatures,
@@ -239,6 +249,9 @@ class ModelSpec:
     family: str  # "classical", "anchor" or "deep"
     build: Callable[[Context], BaseEstimator]
     vibration_only: bool = False
+    # Re-estimate the BatchNorm statistics on the unlabelled test windows
+    # (``adapt``, AdaBN) before predicting them.
+    adapt: bool = False
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -262,6 +275,10 @@ MODELS: dict[str, ModelSpec] = {
     "cnn-robust": ModelSpec(
         "deep",
         _deep(classification.CNNClassifier, augmentation=robust_augmentation()),
+    ),
+    "cnn-adabn": ModelSpec("deep", _deep(classification.CNNClassifier), adapt=True),
+    "cnn-mix": ModelSpec(
+        "deep", _deep(classification.CNNClassifier, augmentation=[SameLabelMix()])
     ),
     "cnn-spectrogram": ModelSpec(
         "deep",

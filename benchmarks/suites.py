@@ -36,7 +36,7 @@ QUICK_DEEP = ("mlp", "cnn", "resnet", "lstm", "gru", "transformer")
 # Configurations kept for the comparison with dl-4-tsc's UCR figures.
 UCR_TWINS = ("resnet-fullres", "fcn")
 # Configurations trained for shift, compared in the shift suite.
-ROBUST = ("cnn-robust", "resnet-robust")
+ROBUST = ("cnn-robust", "resnet-robust", "cnn-adabn", "cnn-mix")
 # Models added after the full suite ran: in the shift suite only, so that
 # the full suite's plan and published figures stay as they ran.
 # What each piece of cnn-robust's augmentation adds, one change at a time.

@@ -14,6 +14,7 @@ from benchmarks import (
     dl4tsc_gap,
     gpu_check,
     near_chance,
+    precision_speed,
     recurrent_spike,
     resnet_epoch_speed,
 )
@@ -50,6 +51,16 @@ def test_resnet_epoch_speed_times_both_loops(capsys):
     table = resnet_epoch_speed.main(["--epochs", "2", "--n-windows", "64"])
     assert (table["s/epoch"] > 0).all()
     assert "ratio ResNetClassifier / reference" in capsys.readouterr().out
+
+
+def test_precision_speed_times_each_precision(capsys, tmp_path):
+    argv = ["--models", "cnn", "--epochs", "2", "--n-windows", "96"]
+    table = precision_speed.main([*argv, "--out", str(tmp_path)])
+    assert list(table["precision"]) == ["float32", "bfloat16"]
+    assert (table["epochs"] == 2).all()
+    assert table["time_ratio_to_float32"].iloc[0] == 1.0
+    assert table["joint_acc"].between(0, 1).all()
+    assert "held-out load0" in (tmp_path / "summary.md").read_text()
 
 
 def test_dl4tsc_gap_sets_each_variant_beside_its_published_network(capsys):

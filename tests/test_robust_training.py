@@ -12,7 +12,9 @@ from tsclf.augmentation import (
     RandomBandLimit,
     RandomScale,
     RandomShift,
+    SameLabelMix,
     TimeStretch,
+    same_label_partners,
 )
 
 TRANSFORMS = [
@@ -184,3 +186,125 @@ def test_ema_averages_every_batch_and_bad_settings_fail():
     )
     with pytest.raises(ValueError, match="'decay' parameter of WeightAveraging"):
         tiny(CNNClassifier, callbacks=[WeightAveraging(decay=1.5)]).fit(X, y)
+
+
+def test_same_label_partners_share_every_label():
+    generator = torch.Generator().manual_seed(0)
+    y = torch.as_tensor(np.random.default_rng(0).integers(0, 2, size=(64, 3)))
+    partners = same_label_partners(y, generator)
+    assert (y[partners] == y).all()
+    assert sorted(partners.tolist()) == list(range(64))  # a permutation
+    alone = torch.tensor([[0, 0], [1, 0], [2, 0]])
+    assert same_label_partners(alone, generator).tolist() == [0, 1, 2]
+
+
+def test_same_label_mix_blends_within_a_label_only():
+    # Each sample is its label times a sample-specific offset: a blend
+    # within the label stays in the label's range, across labels it would not.
+    y = torch.tensor([[0, 0], [0, 0], [0, 0], [5, 1], [5, 1], [9, 2]])
+    X = (100.0 * y[:, :1].float() + torch.arange(6.0)[:, None])[:, :, None]
+    X = X.repeat(1, 2, 10)
+    mixed = SameLabelMix(max_weight=1.0, p=1.0)(X, torch.Generator().manual_seed(3), y)
+    assert mixed.shape == X.shape
+    assert (mixed[:3] >= 0).all() and (mixed[:3] <= 2).all()
+    assert (mixed[3:5] >= 503).all() and (mixed[3:5] <= 504).all()
+    torch.testing.assert_close(mixed[5], X[5])  # no partner: unchanged
+    assert not torch.allclose(mixed[:5], X[:5])
+    with pytest.raises(ValueError, match="needs the batch's labels"):
+        SameLabelMix()(X, torch.Generator())
+    with pytest.raises(ValueError, match="'max_weight' parameter"):
+        SameLabelMix(max_weight=1.5)(X, torch.Generator(), y)
+
+
+def test_an_estimator_mixes_its_multi_task_training_batches():
+    from tsclf.classification import CNNClassifier
+    from tsclf.datasets import make_spike_anomaly
+
+    from estimator_params import tiny
+
+    X, anomaly = make_spike_anomaly(n_samples=120, random_state=0)
+    y = np.column_stack([anomaly, np.arange(120) % 3])  # two tasks
+    plain = tiny(CNNClassifier, max_epochs=2).fit(X, y)
+    mixed = tiny(CNNClassifier, max_epochs=2, augmentation=[SameLabelMix(p=1.0)])
+    mixed.fit(X, y)
+    assert not np.allclose(plain.predict_proba(X)[0], mixed.predict_proba(X)[0])
+
+
+def _bearing_cnn(**params):
+    from tsclf.classification import CNNClassifier
+    from tsclf.datasets import make_spike_anomaly
+
+    from estimator_params import tiny
+
+    X, y = make_spike_anomaly(n_samples=60, random_state=0)
+    return tiny(CNNClassifier, max_epochs=2, batch_size=20, **params).fit(X, y), X
+
+
+def test_adapt_sets_batch_norm_statistics_to_the_new_data():
+    clf, X = _bearing_cnn()
+    assert clf.preprocessor_ is None  # the network sees the windows as they are
+    rng = np.random.default_rng(0)
+    shifted = X + np.sin(np.arange(X.shape[-1]) * 2.5) + rng.normal(size=X.shape)
+    norm = next(
+        m for m in clf.net_.module_.modules() if isinstance(m, torch.nn.BatchNorm1d)
+    )
+    before = norm.running_mean.clone()
+    seen = []
+    hook = norm.register_forward_hook(lambda m, inputs, out: seen.append(inputs[0]))
+    with torch.no_grad():
+        clf.net_.module_.eval()
+        clf.net_.module_(torch.as_tensor(shifted, dtype=torch.float32))
+    hook.remove()
+    expected = seen[0].mean(dim=(0, 2))  # first BatchNorm: input is stat-free
+    probabilities = clf.predict_proba(shifted)
+    assert clf.adapt(shifted) is clf
+    torch.testing.assert_close(norm.running_mean, expected, rtol=1e-4, atol=1e-5)
+    assert not torch.allclose(before, norm.running_mean)
+    assert not clf.net_.module_.training
+    adapted = clf.predict_proba(shifted)
+    assert not np.allclose(adapted, probabilities)
+    # predict stays batch-independent after adapting.
+    np.testing.assert_allclose(clf.predict_proba(shifted[:7]), adapted[:7], atol=1e-6)
+
+
+def test_adapt_refuses_what_it_cannot_do():
+    from sklearn.exceptions import NotFittedError
+
+    from tsclf.classification import CNNClassifier, LSTMClassifier
+
+    from estimator_params import tiny
+
+    clf, X = _bearing_cnn()
+    with pytest.raises(ValueError, match="at least 2 windows"):
+        clf.adapt(X[:1])
+    with pytest.raises(ValueError, match="fitted on"):
+        clf.adapt(X[:, :, :10])
+    with pytest.raises(NotFittedError):
+        CNNClassifier().adapt(X)
+    lstm = tiny(LSTMClassifier, max_epochs=1).fit(X, np.arange(len(X)) % 2)
+    with pytest.raises(ValueError, match="no BatchNorm layer"):
+        lstm.adapt(X)
+
+
+@pytest.mark.parametrize("precision", ["float32", "bfloat16", "float16"])
+def test_precision_runs_the_forward_passes_under_autocast(precision):
+    clf, X = _bearing_cnn(precision=precision)
+    dtypes = set()
+    conv = next(m for m in clf.net_.module_.modules() if isinstance(m, torch.nn.Conv1d))
+    hook = conv.register_forward_hook(lambda m, i, out: dtypes.add(out.dtype))
+    probabilities = clf.predict_proba(X)
+    hook.remove()
+    assert dtypes == {getattr(torch, precision)}
+    assert probabilities.dtype == np.float64 or probabilities.dtype == np.float32
+    assert np.isfinite(probabilities).all()
+    assert np.isfinite(clf.history_[:, "train_loss"]).all()
+    assert next(clf.net_.module_.parameters()).dtype == torch.float32
+    assert (clf.net_.grad_scaler_ is not None) == (precision == "float16")
+
+
+def test_float32_precision_is_the_plain_training_and_bad_values_fail():
+    reference, X = _bearing_cnn()
+    explicit, _ = _bearing_cnn(precision="float32")
+    np.testing.assert_array_equal(reference.predict_proba(X), explicit.predict_proba(X))
+    with pytest.raises(ValueError, match="'precision' parameter"):
+        _bearing_cnn(precision="half")

@@ -3,12 +3,15 @@
 Each transform mimics a shift between machines: another sensor gain
 (:class:`RandomScale`), more noise (:class:`AdditiveNoise`), an arbitrary
 window start (:class:`RandomShift`), another shaft speed
-(:class:`TimeStretch`) or acquisition chain (:class:`RandomBandLimit`).
+(:class:`TimeStretch`) or acquisition chain (:class:`RandomBandLimit`), or
+a blend of conditions (:class:`SameLabelMix`, which mixes samples of the
+same labels).
 :class:`AugmentBatch` applies a list of them to the training batches of a
 deep estimator.
 """
 
 from tsclf.augmentation._batch import AugmentBatch
+from tsclf.augmentation._mixing import SameLabelMix, same_label_partners
 from tsclf.augmentation._transforms import (
     AdditiveNoise,
     BatchTransform,
@@ -25,5 +28,7 @@ __all__ = [
     "RandomBandLimit",
     "RandomScale",
     "RandomShift",
+    "SameLabelMix",
     "TimeStretch",
+    "same_label_partners",
 ]

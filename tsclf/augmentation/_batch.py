@@ -41,5 +41,5 @@ class AugmentBatch:
         X, y = default_convert(batch)
         X = torch.as_tensor(X)
         for transform in self.transforms:
-            X = transform(X, self.generator)
+            X = transform(X, self.generator, y)
         return X, y

@@ -1,11 +1,11 @@
 """Random transforms of a training batch, each seeded through a generator.
 
 Every transform takes a batch ``X`` of shape (batch, channels, length) as a
-float tensor and a :class:`torch.Generator`, and returns a new batch of the
-same shape. Each sample is transformed with probability ``p``, with its own
-random draw. They are scikit-learn style objects (``get_params``, ``clone``,
-``repr``), so a list of them is an estimator parameter that
-``GridSearchCV`` can try.
+float tensor, a :class:`torch.Generator` and, for those that need them, the
+batch's labels ``y``, and returns a new batch of the same shape. Each
+sample is transformed with probability ``p``, with its own random draw.
+They are scikit-learn style objects (``get_params``, ``clone``, ``repr``),
+so a list of them is an estimator parameter that ``GridSearchCV`` can try.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ class BatchTransform(BaseEstimator):
 
     _parameter_constraints: ClassVar[dict] = {"p": _PROBABILITY}
 
-    def __call__(self, X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    def __call__(
+        self, X: torch.Tensor, generator: torch.Generator, y=None
+    ) -> torch.Tensor:
         """Transform each sample of ``X`` with probability ``p``.
 
         Parameters
@@ -39,6 +41,9 @@ class BatchTransform(BaseEstimator):
         X : Tensor of shape (batch, channels, length)
         generator : torch.Generator
             The only source of randomness.
+        y : Tensor of shape (batch,) or (batch, n_tasks), default=None
+            The batch's labels, for transforms that depend on them; never
+            changed.
 
         Returns
         -------
@@ -54,7 +59,7 @@ class BatchTransform(BaseEstimator):
                 f"A batch has shape (batch, channels, length); got {X.shape}."
             )
         chosen = torch.rand(X.shape[0], generator=generator) < self.p
-        transformed = self._transform(X, generator)
+        transformed = self._transform(X, generator, y)
         return torch.where(chosen[:, None, None], transformed, X)
 
     def _uniform(self, low: float, high: float, n: int, generator) -> torch.Tensor:
@@ -64,7 +69,7 @@ class BatchTransform(BaseEstimator):
             )
         return low + (high - low) * torch.rand(n, generator=generator)
 
-    def _transform(self, X: torch.Tensor, generator) -> torch.Tensor:
+    def _transform(self, X: torch.Tensor, generator, y) -> torch.Tensor:
         raise NotImplementedError
 
 
@@ -100,7 +105,7 @@ class RandomScale(BatchTransform):
         self.high = high
         self.p = p
 
-    def _transform(self, X, generator):
+    def _transform(self, X, generator, y):
         factor = self._uniform(self.low, self.high, X.shape[0], generator)
         return X * factor.to(X)[:, None, None]
 
@@ -136,7 +141,7 @@ class AdditiveNoise(BatchTransform):
         self.max_ratio = max_ratio
         self.p = p
 
-    def _transform(self, X, generator):
+    def _transform(self, X, generator, y):
         ratio = self._uniform(0.0, self.max_ratio, X.shape[0], generator).to(X)
         scale = ratio[:, None, None] * X.std(dim=-1, keepdim=True)
         noise = torch.randn(X.shape, generator=generator).to(X)
@@ -164,7 +169,7 @@ class RandomShift(BatchTransform):
     def __init__(self, p: float = 1.0) -> None:
         self.p = p
 
-    def _transform(self, X, generator):
+    def _transform(self, X, generator, y):
         length = X.shape[-1]
         offset = torch.randint(length, (X.shape[0], 1), generator=generator)
         return _take(X, (torch.arange(length)[None, :] + offset) % length)
@@ -203,7 +208,7 @@ class TimeStretch(BatchTransform):
         self.high = high
         self.p = p
 
-    def _transform(self, X, generator):
+    def _transform(self, X, generator, y):
         batch, _, length = X.shape
         factor = self._uniform(self.low, self.high, batch, generator)
         start = torch.rand(batch, generator=generator) * length
@@ -251,7 +256,7 @@ class RandomBandLimit(BatchTransform):
         self.high = high
         self.p = p
 
-    def _transform(self, X, generator):
+    def _transform(self, X, generator, y):
         length = X.shape[-1]
         spectrum = torch.fft.rfft(X.float(), dim=-1)
         cutoff = self._uniform(self.low, self.high, X.shape[0], generator)

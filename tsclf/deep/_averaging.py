@@ -8,6 +8,8 @@ from typing import ClassVar
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from skorch.callbacks import Callback
 
+from tsclf.deep._forward import recompute_batchnorm
+
 
 class WeightAveraging(Callback):
     """Replace the trained weights by their average over training.
@@ -78,12 +80,8 @@ class WeightAveraging(Callback):
             self.averaged_.update_parameters(net.module_)
 
     def on_train_end(self, net, X=None, y=None, **kwargs) -> None:
-        from torch.optim.swa_utils import update_bn
-
         if self.averaged_ is None or int(self.averaged_.n_averaged) == 0:
             return
         net.module_.load_state_dict(self.averaged_.module.state_dict())
-        loader = net.get_iterator(net.get_dataset(X, y), training=False)
-        update_bn(loader, net.module_, device=net.device)
-        net.module_.eval()
+        recompute_batchnorm(net, X, y)
         self.averaged_ = None  # the copy is not needed any more

@@ -27,9 +27,10 @@ from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from tsclf.augmentation import AugmentBatch
 from tsclf.deep._callbacks import policy_callbacks
-from tsclf.deep._forward import network_logits, resolve_device
+from tsclf.deep._forward import network_logits, recompute_batchnorm, resolve_device
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._params import DeepParams
+from tsclf.deep._precision import PRECISIONS, PrecisionNet, check_precision
 from tsclf.model_selection import ValidationSplit
 from tsclf.transformers import WindowStandardizer
 from tsclf.utils.validation import validate_series
@@ -91,6 +92,11 @@ class BaseDeepEstimator(DeepParams):
         after the policy's; configured with ``callbacks__*``.
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
         Where to train; ``"auto"`` uses CUDA when present.
+    precision : {"float32", "bfloat16", "float16"}, default="float32"
+        Precision of the forward passes. ``"bfloat16"`` and ``"float16"``
+        run them under :func:`torch.autocast` (weights, loss and optimiser
+        stay in float32); float16 adds a gradient scaler. bfloat16 speeds up
+        CPUs with AVX512-BF16 or AMX and recent GPUs; float16 is for GPUs.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the validation
         split. Two fits with the same seed on the CPU give identical
@@ -131,6 +137,7 @@ class BaseDeepEstimator(DeepParams):
         "augmentation": [list, None],
         "callbacks": [list, None],
         "device": [str],
+        "precision": [StrOptions(set(PRECISIONS))],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -153,6 +160,7 @@ class BaseDeepEstimator(DeepParams):
         augmentation: list | None = None,
         callbacks: list | None = None,
         device: str = "auto",
+        precision: str = "float32",
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
         **kwargs: Any,
@@ -176,7 +184,7 @@ class BaseDeepEstimator(DeepParams):
                     "augmentation takes batch transforms such as "
                     f"tsclf.augmentation.RandomScale(), got {transform!r}."
                 )
-        resolve_device(self.device)
+        check_precision(self.precision, resolve_device(self.device))
 
     def _validate_X(self, X, y=None, *, reset: bool):
         """Validate X (and y) and return X as float32 (n, channels, length)."""
@@ -242,7 +250,6 @@ class BaseDeepEstimator(DeepParams):
         ``X`` is preprocessed, ``y`` holds the training targets (head codes
         or scaled values) and ``y_split`` what the validation splitter sees.
         """
-        from skorch import NeuralNet
         from skorch.dataset import Dataset
         from skorch.helper import predefined_split
 
@@ -303,7 +310,7 @@ class BaseDeepEstimator(DeepParams):
         devices = [torch.device(self.device_)] if self.device_ != "cpu" else []
         with torch.random.fork_rng(devices=devices, device_type="cuda"):
             torch.manual_seed(seed)
-            net = NeuralNet(
+            net = PrecisionNet(
                 module=self.module,
                 criterion=criterion,
                 optimizer=self.optimizer,
@@ -317,6 +324,7 @@ class BaseDeepEstimator(DeepParams):
                 device=self.device_,
                 verbose=int(self.verbose > 0),
                 predict_nonlinearity=None,
+                precision=self.precision,
                 **components,
             )
             net.fit(X_train, y_train)
@@ -346,6 +354,56 @@ class BaseDeepEstimator(DeepParams):
         check_is_fitted(self, "net_")
         X = self._transform_input(self._validate_X(X, reset=False))
         return network_logits(self.net_, X)
+
+    def adapt(self, X, y=None) -> BaseDeepEstimator:
+        """Re-estimate the network's normalisation statistics on new-domain data.
+
+        Adaptive batch normalisation (AdaBN, Li et al. 2016): every BatchNorm
+        layer's running mean and variance are recomputed on ``X`` (through
+        :func:`torch.optim.swa_utils.update_bn`), the weights are left as
+        trained. Call it with unlabelled windows of the machine, sensor or
+        condition the model will run on, then ``predict`` there. ``predict``
+        itself stays independent of the batch it is given.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_channels, n_timepoints)
+            Unlabelled windows of the new domain, at least 2.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : estimator
+            Adapted in place; refitting undoes it.
+
+        Raises
+        ------
+        ValueError
+            If the network has no BatchNorm layer, so there is nothing to
+            adapt.
+
+        Examples
+        --------
+        >>> from tsclf.classification import CNNClassifier
+        >>> from tsclf.datasets import make_spike_anomaly
+        >>> X, y = make_spike_anomaly(n_samples=60, random_state=0)
+        >>> clf = CNNClassifier(max_epochs=2, random_state=0).fit(X, y)
+        >>> clf.adapt(2.0 * X + 1.0).predict(X[:3]).shape
+        (3,)
+        """
+        check_is_fitted(self, "net_")
+        norms = torch.nn.modules.batchnorm._BatchNorm
+        if not any(isinstance(m, norms) for m in self.net_.module_.modules()):
+            raise ValueError(
+                f"{type(self).__name__}'s network ({type(self.net_.module_).__name__})"
+                " has no BatchNorm layer: adapt has no statistics to re-estimate."
+            )
+        X = self._transform_input(self._validate_X(X, reset=False))
+        if X.shape[0] < 2:
+            raise ValueError("adapt needs at least 2 windows, got 1.")
+        recompute_batchnorm(self.net_, X)
+        return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -64,3 +64,26 @@ def network_logits(net, X) -> list[np.ndarray]:
     if isinstance(outputs, torch.Tensor):
         outputs = (outputs,)
     return [output.float().numpy() for output in outputs]
+
+
+def recompute_batchnorm(net, X, y=None) -> None:
+    """Recompute every BatchNorm layer's running statistics on ``X``.
+
+    Runs the network over ``X`` in training mode, without gradients, with
+    the statistics reset and averaged over all batches
+    (:func:`torch.optim.swa_utils.update_bn`); leaves it in evaluation mode.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        Initialised.
+    X : ndarray
+        Preprocessed input.
+    y : ndarray, default=None
+        Targets, when ``X`` comes with them; not used.
+    """
+    from torch.optim.swa_utils import update_bn
+
+    loader = net.get_iterator(net.get_dataset(X, y), training=False)
+    update_bn(loader, net.module_, device=net.device)
+    net.module_.eval()

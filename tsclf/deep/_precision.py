@@ -1,0 +1,96 @@
+"""Mixed-precision training: a skorch net whose forward passes run under autocast."""
+
+from __future__ import annotations
+
+import torch
+from skorch import NeuralNet
+from skorch.dataset import unpack_data
+
+# The ``precision`` options and the autocast dtype of each (None: no autocast).
+PRECISIONS: dict[str, torch.dtype | None] = {
+    "float32": None,
+    "bfloat16": torch.bfloat16,
+    "float16": torch.float16,
+}
+
+
+def check_precision(precision: str, device: str) -> None:
+    """Raise a ValueError when ``device`` cannot train at ``precision``.
+
+    bfloat16 autocast runs on every CPU (fast where it has AVX512-BF16 or
+    AMX) and on CUDA devices that support it; float16 runs on CUDA (and, far
+    slower, on the CPU).
+    """
+    cuda = device.startswith("cuda")
+    if precision == "bfloat16" and cuda and not torch.cuda.is_bf16_supported():
+        raise ValueError(
+            f"precision='bfloat16' requested, but {device} does not support "
+            "bfloat16; use precision='float16'."
+        )
+
+
+class PrecisionNet(NeuralNet):
+    """A :class:`skorch.NeuralNet` that runs its forward passes under autocast.
+
+    With ``precision="float32"`` it is skorch's net, step for step. With
+    ``"bfloat16"`` or ``"float16"`` every forward pass (training, validation
+    and prediction) runs under :func:`torch.autocast` with that dtype; the
+    outputs are cast back to float32 before the loss, so the loss, the
+    gradients' accumulation and the weights stay in float32. float16 adds a
+    :class:`torch.amp.GradScaler` (its gradients would underflow otherwise):
+    the loss is scaled before the backward pass and the gradients unscaled
+    before the ``on_grad_computed`` callbacks (gradient clipping) see them;
+    a step whose gradients overflowed is skipped.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        As for :class:`skorch.NeuralNet`.
+    precision : {"float32", "bfloat16", "float16"}, default="float32"
+    """
+
+    def __init__(self, module, criterion, *, precision: str = "float32", **kwargs):
+        super().__init__(module, criterion, **kwargs)
+        self.precision = precision
+
+    def initialize(self) -> PrecisionNet:
+        super().initialize()
+        device_type = torch.device(self.device).type
+        self.grad_scaler_ = (
+            torch.amp.GradScaler(device_type) if self.precision == "float16" else None
+        )
+        return self
+
+    def infer(self, x, **fit_params):
+        dtype = PRECISIONS[self.precision]
+        if dtype is None:
+            return super().infer(x, **fit_params)
+        with torch.autocast(device_type=torch.device(self.device).type, dtype=dtype):
+            outputs = super().infer(x, **fit_params)
+        if isinstance(outputs, torch.Tensor):
+            return outputs.float()
+        return tuple(output.float() for output in outputs)
+
+    def train_step_single(self, batch, **fit_params):
+        if self.grad_scaler_ is None:
+            return super().train_step_single(batch, **fit_params)
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        self.grad_scaler_.scale(loss).backward()
+        # Clipping (an on_grad_computed callback) must see true gradients.
+        for name in self._optimizers:
+            self.grad_scaler_.unscale_(getattr(self, name + "_"))
+        return {"loss": loss, "y_pred": y_pred}
+
+    def _step_optimizer(self, step_fn):
+        if self.grad_scaler_ is None:
+            return super()._step_optimizer(step_fn)
+        # The scaler cannot step with a closure: compute the gradients first.
+        if step_fn is not None:
+            step_fn()
+        for name in self._optimizers:
+            self.grad_scaler_.step(getattr(self, name + "_"))
+        self.grad_scaler_.update()
+        return None
