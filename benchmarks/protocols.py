@@ -118,10 +118,11 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
         ]
     elif protocol in CONDITIONS:
         conditions = windows.metadata["condition"].to_numpy()
-        cv = LeaveOneConditionOut(conditions)
         splits = [
             (f"{prefix}{conditions[te][0]}", tr, te)
-            for tr, te in cv.split(windows.X, groups=windows.groups)
+            for tr, te in LeaveOneConditionOut().split(
+                windows.X, groups=windows.groups, conditions=conditions
+            )
         ]
     else:
         raise ValueError(f"Unknown CWRU protocol {protocol!r}; use {CWRU_PROTOCOLS}.")

@@ -178,12 +178,12 @@ def test_grid_search_tunes_the_network_with_groups(cwru_small):
         WindowStandardizer(), tiny(ResNetClassifier, max_epochs=2, preprocessor=None)
     )
     grid = {"resnetclassifier__module__shared_size": [4, 8]}
-    cv = LeaveOneConditionOut(cwru_small.metadata["condition"])
+    conditions = cwru_small.metadata["condition"]
     with config_context(enable_metadata_routing=True):
-        pipe[-1].set_fit_request(groups=True)
-        search = GridSearchCV(pipe, grid, cv=cv, scoring="accuracy")
+        # No set_fit_request: tsclf's estimators request groups by default.
+        search = GridSearchCV(pipe, grid, cv=LeaveOneConditionOut(), scoring="accuracy")
         y = cwru_small.y["location"]
-        search.fit(cwru_small.X, y, groups=cwru_small.groups)
+        search.fit(cwru_small.X, y, groups=cwru_small.groups, conditions=conditions)
     assert search.best_params_["resnetclassifier__module__shared_size"] in (4, 8)
     assert len(search.cv_results_["mean_test_score"]) == 2
     assert search.best_estimator_[-1].net_.module_.shared[3].out_features in (4, 8)

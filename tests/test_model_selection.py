@@ -32,10 +32,15 @@ def windows():
 
 
 def test_leave_one_load_out_has_no_recording_on_both_sides(windows):
-    cv = LeaveOneConditionOut(windows.metadata["condition"])
+    cv = LeaveOneConditionOut()
+    conditions = windows.metadata["condition"]
     recordings = windows.metadata["recording"].to_numpy()
-    splits = list(cv.split(windows.X, groups=windows.groups))
-    assert len(splits) == cv.get_n_splits() == 3
+    splits = list(cv.split(windows.X, groups=windows.groups, conditions=conditions))
+    assert len(splits) == cv.get_n_splits(conditions=conditions) == 3
+    as_groups = list(cv.split(windows.X, groups=conditions))
+    for (train, test), (train_g, test_g) in zip(splits, as_groups, strict=True):
+        np.testing.assert_array_equal(train, train_g)
+        np.testing.assert_array_equal(test, test_g)
     for train, test in splits:
         assert not set(windows.groups[train]) & set(windows.groups[test])
         fault_train = set(recordings[train]) - {"97"}
@@ -56,27 +61,36 @@ def test_leave_one_load_out_has_no_recording_on_both_sides(windows):
 
 
 def test_train_on_two_loads_test_on_third(windows):
-    cv = LeaveOneConditionOut(
-        windows.metadata["condition"], test_conditions=[2], train_conditions=[0, 1]
-    )
-    ((train, test),) = cv.split(windows.X, groups=windows.groups)
+    cv = LeaveOneConditionOut(test_conditions=[2], train_conditions=[0, 1])
+    assert cv.get_n_splits() == 1
+    conditions = windows.metadata["condition"]
+    ((train, test),) = cv.split(windows.X, groups=windows.groups, conditions=conditions)
     assert set(windows.metadata["condition"].iloc[test]) == {2}
     assert set(windows.metadata["condition"].iloc[train]) == {0, 1}
 
 
 def test_condition_split_errors():
+    cv = LeaveOneConditionOut()
     with pytest.raises(ValueError, match="span several conditions"):
-        list(LeaveOneConditionOut([0, 1]).split(np.zeros(2), groups=["r", "r"]))
-    with pytest.raises(ValueError, match="conditions has 2 entries for 3 samples"):
-        list(LeaveOneConditionOut([0, 1]).split(np.zeros(3)))
+        list(cv.split(np.zeros(2), groups=["r", "r"], conditions=[0, 1]))
+    with pytest.raises(
+        ValueError, match=r"one entry per sample, got shape \(2,\) for 3"
+    ):
+        list(cv.split(np.zeros(3), groups=[0, 1]))
+    with pytest.raises(ValueError, match="needs each sample's condition"):
+        list(cv.split(np.zeros(3)))
+    with pytest.raises(ValueError, match="missing values"):
+        list(cv.split(np.zeros(3), groups=[0, np.nan, 1]))
+    with pytest.raises(ValueError, match="missing values"):
+        list(cv.split(np.zeros(3), groups=np.array([0, None, 1], dtype=object)))
     with pytest.raises(ValueError, match=r"test_conditions \[5\] must be"):
-        LeaveOneConditionOut([0, 1], test_conditions=[5]).get_n_splits()
+        LeaveOneConditionOut(test_conditions=[5]).get_n_splits(groups=[0, 1])
     with pytest.raises(ValueError, match="needs two conditions"):
-        LeaveOneConditionOut([0, 0]).get_n_splits()
+        cv.get_n_splits(groups=[0, 0])
     with pytest.raises(ValueError, match="both in train and test"):
-        LeaveOneConditionOut(
-            [0, 1], test_conditions=[1], train_conditions=[0, 1]
-        ).get_n_splits()
+        LeaveOneConditionOut(test_conditions=[1], train_conditions=[0, 1]).get_n_splits(
+            groups=[0, 1]
+        )
 
 
 @pytest.mark.parametrize(
@@ -104,9 +118,9 @@ def test_grid_search_with_groups_and_conditions(windows):
     search = GridSearchCV(
         make_pipeline(flat, DecisionTreeClassifier(random_state=0)),
         {"decisiontreeclassifier__max_depth": [1, 3]},
-        cv=LeaveOneConditionOut(windows.metadata["condition"]),
+        cv=LeaveOneConditionOut(),
     )
-    search.fit(windows.X, windows.y["detection"], groups=windows.groups)
+    search.fit(windows.X, windows.y["detection"], groups=windows.metadata["condition"])
     assert search.best_params_["decisiontreeclassifier__max_depth"] in (1, 3)
     assert len(search.cv_results_["split2_test_score"]) == 2
 

@@ -24,10 +24,10 @@ from tsclf.model_selection import LeaveOneConditionOut, block_lone_recordings
 from tsclf.transformers import BandEnergies, EnvelopeSpectrum
 
 windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
-cv = LeaveOneConditionOut(
-    windows.metadata["condition"], test_conditions=[2], train_conditions=[0, 1]
+cv = LeaveOneConditionOut(test_conditions=[2], train_conditions=[0, 1])
+train, test = next(
+    cv.split(windows.X, groups=windows.groups, conditions=windows.metadata["condition"])
 )
-train, test = next(cv.split(windows.X, groups=windows.groups))
 rate = windows.sampling_rate
 model = make_pipeline(
     make_union(

@@ -33,7 +33,13 @@ splits = {
     "whole recordings": StratifiedGroupShuffleSplit(
         n_splits=3, test_size=10, random_state=0
     ),
-    "one load held out": LeaveOneConditionOut(windows.metadata["condition"]),
+    "one load held out": LeaveOneConditionOut(),
+}
+# Each splitter gets the groups it splits by: recordings, or the loads.
+groups = {
+    "random windows (leaky)": None,
+    "whole recordings": windows.groups,
+    "one load held out": windows.metadata["condition"],
 }
 rows = {}
 for name, cv in splits.items():
@@ -41,7 +47,7 @@ for name, cv in splits.items():
         model,
         windows.X,
         windows.y,
-        groups=None if isinstance(cv, KFold) else windows.groups,
+        groups=groups[name],
         cv=cv,
         scoring=multitask_scoring(windows.y.columns),
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -31,6 +32,7 @@ from tsclf.deep._forward import network_logits, recompute_batchnorm, resolve_dev
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._params import DeepParams
 from tsclf.deep._precision import PRECISIONS, PrecisionNet, check_precision
+from tsclf.exceptions import UngroupedValidationWarning
 from tsclf.model_selection import ValidationSplit
 from tsclf.transformers import WindowStandardizer
 from tsclf.utils.validation import validate_series
@@ -117,6 +119,10 @@ class BaseDeepEstimator(DeepParams):
         when the last training batch would hold one sample, which BatchNorm
         cannot train on.
     """
+
+    # Under metadata routing, fit asks for the groups a search or
+    # cross_validate is given: validation then holds out whole recordings.
+    __metadata_request__fit: ClassVar[dict] = {"groups": True}
 
     _parameter_constraints: ClassVar[dict] = {
         "module": [type],
@@ -218,6 +224,18 @@ class BaseDeepEstimator(DeepParams):
         if setting is None:
             return None
         if isinstance(setting, str | Real):
+            if groups is None:
+                warnings.warn(
+                    f"{type(self).__name__} holds out validation windows at random: "
+                    "fit got no groups. Windows of one recording are near-copies, "
+                    "so early stopping would judge the network on recordings it "
+                    "trains on. Pass groups= to fit (inside a search or "
+                    "cross_validate: enable metadata routing, tsclf estimators "
+                    "request groups by default), or set validation to a splitter; "
+                    "see tsclf.exceptions.UngroupedValidationWarning.",
+                    UngroupedValidationWarning,
+                    stacklevel=4,
+                )
             test_size = 0.2 if isinstance(setting, str) else float(setting)
             setting = ValidationSplit(test_size, random_state=rng)
         split = next(iter(setting.split(np.zeros(n_samples), y_split, groups)), None)

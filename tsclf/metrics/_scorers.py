@@ -6,11 +6,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from sklearn.base import ClassifierMixin
-from sklearn.metrics import accuracy_score, f1_score, make_scorer
+from sklearn.metrics import accuracy_score, f1_score, make_scorer, recall_score
 
 _METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
     "accuracy": accuracy_score,
     "f1_macro": lambda y_true, y_pred: f1_score(
+        y_true, y_pred, average="macro", zero_division=0.0
+    ),
+    "recall_macro": lambda y_true, y_pred: recall_score(
         y_true, y_pred, average="macro", zero_division=0.0
     ),
 }
@@ -21,20 +24,69 @@ def _columns(y) -> np.ndarray:
     return values[:, np.newaxis] if values.ndim == 1 else values
 
 
-def task_score(y_true, y_pred, *, task: int, metric: str = "accuracy") -> float:
+def _checked_columns(
+    y_true, y_pred, tasks: Sequence[str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both label sets as 2-D arrays, after checking they describe the same tasks.
+
+    Shapes must match; with ``tasks``, ``y_true`` must have one column per
+    task and, when it names its columns (a DataFrame, or a Series' name),
+    those names in that order.
+    """
+    true, pred = _columns(y_true), _columns(y_pred)
+    if true.shape != pred.shape:
+        raise ValueError(
+            f"y_true has shape {true.shape} and y_pred {pred.shape}; they must match."
+        )
+    if tasks is None:
+        return true, pred
+    tasks = list(tasks)
+    names = getattr(y_true, "columns", None)
+    if names is None and getattr(y_true, "name", None) is not None:
+        names = [y_true.name]
+    if true.shape[1] != len(tasks) or (
+        names is not None and list(map(str, names)) != list(map(str, tasks))
+    ):
+        found = list(names) if names is not None else f"{true.shape[1]} unnamed"
+        raise ValueError(
+            f"This scorer was built for the tasks {tasks}, but y has the tasks "
+            f"{found}. Build it with multitask_scoring(y.columns) for this y."
+        )
+    return true, pred
+
+
+def task_score(
+    y_true,
+    y_pred,
+    *,
+    task: int | str,
+    metric: str = "accuracy",
+    tasks: Sequence[str] | None = None,
+) -> float:
     """Score one task (column) of multi-output labels.
 
     Parameters
     ----------
     y_true, y_pred : array-like of shape (n_samples, n_tasks) or (n_samples,)
-        True and predicted labels; a DataFrame works too.
-    task : int
-        Column position of the task.
-    metric : {"accuracy", "f1_macro"}, default="accuracy"
+        True and predicted labels; a DataFrame works too. Their shapes must
+        match.
+    task : int or str
+        Column position of the task, from 0, or its name in ``tasks`` (or
+        among ``y_true``'s columns).
+    metric : {"accuracy", "f1_macro", "recall_macro"}, default="accuracy"
+    tasks : sequence of str, default=None
+        The task names ``y_true`` must have, in order (checked against a
+        DataFrame's columns, else against the number of columns).
 
     Returns
     -------
     score : float
+
+    Raises
+    ------
+    ValueError
+        When the shapes differ, ``y_true`` does not hold ``tasks``, or
+        ``task`` names no column.
 
     Examples
     --------
@@ -46,31 +98,52 @@ def task_score(y_true, y_pred, *, task: int, metric: str = "accuracy") -> float:
     """
     if metric not in _METRICS:
         raise ValueError(f"metric must be one of {sorted(_METRICS)}, got {metric!r}.")
-    true, pred = _columns(y_true), _columns(y_pred)
+    true, pred = _checked_columns(y_true, y_pred, tasks)
+    if isinstance(task, str):
+        names = list(tasks if tasks is not None else getattr(y_true, "columns", []))
+        if task not in names:
+            raise ValueError(f"task {task!r} is not among the tasks {names}.")
+        task = names.index(task)
+    if isinstance(task, bool) or not isinstance(task, int | np.integer):
+        raise ValueError(f"task must be a column position or name, got {task!r}.")
+    if not 0 <= task < true.shape[1]:
+        raise ValueError(
+            f"task={task} is not a column of y: it has {true.shape[1]} "
+            f"(positions 0 to {true.shape[1] - 1})."
+        )
     return float(_METRICS[metric](true[:, task], pred[:, task]))
 
 
-def mean_task_score(y_true, y_pred, *, metric: str = "accuracy") -> float:
+def mean_task_score(
+    y_true, y_pred, *, metric: str = "accuracy", tasks: Sequence[str] | None = None
+) -> float:
     """Average :func:`task_score` over all tasks.
 
     Parameters
     ----------
     y_true, y_pred : array-like of shape (n_samples, n_tasks)
-    metric : {"accuracy", "f1_macro"}, default="accuracy"
+    metric : {"accuracy", "f1_macro", "recall_macro"}, default="accuracy"
+    tasks : sequence of str, default=None
+        As for :func:`task_score`.
 
     Returns
     -------
     score : float
     """
-    n_tasks = _columns(y_true).shape[1]
+    n_tasks = _checked_columns(y_true, y_pred, tasks)[0].shape[1]
     return float(
         np.mean(
-            [task_score(y_true, y_pred, task=t, metric=metric) for t in range(n_tasks)]
+            [
+                task_score(y_true, y_pred, task=t, metric=metric, tasks=tasks)
+                for t in range(n_tasks)
+            ]
         )
     )
 
 
-def joint_accuracy(y_true, y_pred, *, sample_weight=None) -> float:
+def joint_accuracy(
+    y_true, y_pred, *, sample_weight=None, tasks: Sequence[str] | None = None
+) -> float:
     """Share of samples with every task right (subset accuracy).
 
     On CWRU this is the accuracy over the ten joint classes (normal, or
@@ -80,6 +153,8 @@ def joint_accuracy(y_true, y_pred, *, sample_weight=None) -> float:
     ----------
     y_true, y_pred : array-like of shape (n_samples, n_tasks) or (n_samples,)
     sample_weight : array-like of shape (n_samples,), default=None
+    tasks : sequence of str, default=None
+        As for :func:`task_score`.
 
     Returns
     -------
@@ -88,7 +163,8 @@ def joint_accuracy(y_true, y_pred, *, sample_weight=None) -> float:
     Raises
     ------
     ValueError
-        When ``y_true`` and ``y_pred`` differ in shape.
+        When ``y_true`` and ``y_pred`` differ in shape, or ``y_true`` does
+        not hold ``tasks``.
 
     Examples
     --------
@@ -96,11 +172,7 @@ def joint_accuracy(y_true, y_pred, *, sample_weight=None) -> float:
     >>> joint_accuracy([["a", "x"], ["b", "y"]], [["a", "x"], ["b", "z"]])
     0.5
     """
-    true, pred = _columns(y_true), _columns(y_pred)
-    if true.shape != pred.shape:
-        raise ValueError(
-            f"y_true has shape {true.shape} and y_pred {pred.shape}; they must match."
-        )
+    true, pred = _checked_columns(y_true, y_pred, tasks)
     return float(np.average(np.all(true == pred, axis=1), weights=sample_weight))
 
 
@@ -112,8 +184,14 @@ def multitask_scoring(
     Parameters
     ----------
     tasks : sequence of str
-        Task names, in the column order of ``y``.
-    metrics : sequence of {"accuracy", "f1_macro"}, default=("accuracy",)
+        Task names, in the column order of ``y``. Every scorer checks the
+        ``y`` it is given against them: a DataFrame must have exactly these
+        columns in this order, an array this many columns; anything else
+        raises a ValueError rather than scoring the wrong column.
+    metrics : sequence of {"accuracy", "f1_macro", "recall_macro"}, \
+default=("accuracy",)
+        ``"recall_macro"`` is the mean recall over classes, the figure the
+        reference CWRU study reports.
 
     Returns
     -------
@@ -129,6 +207,9 @@ def multitask_scoring(
     >>> sorted(multitask_scoring(["detection", "size"]))
     ['accuracy_detection', 'accuracy_joint', 'accuracy_mean', 'accuracy_size']
     """
+    tasks = [str(task) for task in tasks]
+    if not tasks or len(set(tasks)) != len(tasks):
+        raise ValueError(f"tasks must be distinct names, got {tasks}.")
     scoring: dict[str, Callable] = {}
     for metric in metrics:
         if metric not in _METRICS:
@@ -137,11 +218,13 @@ def multitask_scoring(
             )
         for position, task in enumerate(tasks):
             scoring[f"{metric}_{task}"] = make_scorer(
-                task_score, task=position, metric=metric
+                task_score, task=position, metric=metric, tasks=tasks
             )
-        scoring[f"{metric}_mean"] = make_scorer(mean_task_score, metric=metric)
+        scoring[f"{metric}_mean"] = make_scorer(
+            mean_task_score, metric=metric, tasks=tasks
+        )
         if metric == "accuracy":
-            scoring["accuracy_joint"] = make_scorer(joint_accuracy)
+            scoring["accuracy_joint"] = make_scorer(joint_accuracy, tasks=tasks)
     return scoring
 
 

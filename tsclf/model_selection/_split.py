@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
+from sklearn import model_selection
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.model_selection._split import BaseCrossValidator
 from sklearn.utils import _safe_indexing, check_random_state, indexable
@@ -191,14 +193,22 @@ class LeaveOneConditionOut(BaseCrossValidator):
     Each split tests on every sample of one condition and trains on the
     samples of the others; with ``test_conditions``, a single split tests
     on those conditions and trains on ``train_conditions`` (the rest by
-    default), e.g. train on loads 0-1 and test on load 2. When ``groups``
-    are given, no group may appear under two conditions, so no recording
-    sits on both sides.
+    default), e.g. train on loads 0-1 and test on load 2.
+
+    The per-sample conditions come with the data, to ``split``, never to
+    the constructor, so the splitter nests (a search inside
+    ``cross_validate``) and is cloned like any scikit-learn splitter:
+
+    - ``split(X, groups=conditions)``: the conditions as ``groups``, which
+      scikit-learn passes to a splitter without metadata routing, as for
+      ``LeaveOneGroupOut``;
+    - ``split(X, groups=recordings, conditions=conditions)``: with
+      metadata routing on (``params={"conditions": ..., "groups": ...}``),
+      the recordings are checked not to span two conditions, so no
+      recording sits on both sides.
 
     Parameters
     ----------
-    conditions : array-like of shape (n_samples,)
-        Condition of each sample, aligned with the ``X`` given to ``split``.
     test_conditions : sequence, default=None
         Conditions of the single test set; None gives one split per
         condition.
@@ -211,29 +221,30 @@ class LeaveOneConditionOut(BaseCrossValidator):
     >>> import numpy as np
     >>> from tsclf.model_selection import LeaveOneConditionOut
     >>> load = np.array([0, 0, 1, 1, 2, 2])
-    >>> for train, test in LeaveOneConditionOut(load).split(load):
+    >>> for train, test in LeaveOneConditionOut().split(load, groups=load):
     ...     print(train, test)
     [2 3 4 5] [0 1]
     [0 1 4 5] [2 3]
     [0 1 2 3] [4 5]
-    >>> cv = LeaveOneConditionOut(load, test_conditions=[2], train_conditions=[0, 1])
-    >>> [(train.tolist(), test.tolist()) for train, test in cv.split(load)]
+    >>> cv = LeaveOneConditionOut(test_conditions=[2], train_conditions=[0, 1])
+    >>> recording = np.array(["a", "a", "b", "b", "c", "c"])
+    >>> [(tr.tolist(), te.tolist()) for tr, te in cv.split(load, groups=recording, conditions=load)]
     [([0, 1, 2, 3], [4, 5])]
     """
 
+    # Under metadata routing, a search or cross_validate hands split both.
+    __metadata_request__split: ClassVar[dict] = {"groups": True, "conditions": True}
+
     def __init__(
         self,
-        conditions,
         *,
         test_conditions: Sequence | None = None,
         train_conditions: Sequence | None = None,
     ) -> None:
-        self.conditions = conditions
         self.test_conditions = test_conditions
         self.train_conditions = train_conditions
 
-    def _pairs(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        conditions = np.asarray(self.conditions)
+    def _pairs(self, conditions: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         present = np.unique(conditions)
         if self.test_conditions is None:
             if self.train_conditions is not None:
@@ -260,11 +271,45 @@ class LeaveOneConditionOut(BaseCrossValidator):
             raise ValueError("A condition cannot be both in train and test.")
         return [(train, test)]
 
-    def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        """Return the number of splits."""
-        return len(self._pairs())
+    @staticmethod
+    def _conditions(X, groups, conditions) -> tuple[np.ndarray, np.ndarray | None]:
+        """The per-sample conditions, and the recordings when both came."""
+        if conditions is None and groups is None:
+            raise ValueError(
+                "LeaveOneConditionOut needs each sample's condition: "
+                "split(X, groups=conditions), or split(X, groups=recordings, "
+                "conditions=conditions) under metadata routing."
+            )
+        recordings = None if conditions is None else groups
+        values = np.asarray(groups if conditions is None else conditions)
+        if values.ndim != 1 or (X is not None and values.shape[0] != _num_samples(X)):
+            n = "" if X is None else f" for {_num_samples(X)} samples"
+            raise ValueError(
+                f"conditions must hold one entry per sample, got shape "
+                f"{values.shape}{n}."
+            )
+        if pd.isna(values).any():
+            raise ValueError("conditions hold missing values (NaN or None).")
+        return values, recordings
 
-    def split(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def get_n_splits(self, X=None, y=None, groups=None, conditions=None) -> int:
+        """Return the number of splits.
+
+        Parameters
+        ----------
+        X, y : ignored
+        groups, conditions : array-like of shape (n_samples,), default=None
+            As for :meth:`split`; one of them is needed unless
+            ``test_conditions`` is set.
+        """
+        if self.test_conditions is not None and groups is None and conditions is None:
+            return 1
+        values, _ = self._conditions(None, groups, conditions)
+        return len(self._pairs(values))
+
+    def split(
+        self, X, y=None, groups=None, conditions=None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Generate indices to split data into training and test set.
 
         Parameters
@@ -272,21 +317,26 @@ class LeaveOneConditionOut(BaseCrossValidator):
         X : array-like of shape (n_samples, ...)
         y : ignored
         groups : array-like of shape (n_samples,), default=None
-            Recording of each sample; checked not to span two conditions.
+            The condition of each sample when ``conditions`` is None;
+            otherwise the recording of each sample, checked not to span two
+            conditions.
+        conditions : array-like of shape (n_samples,), default=None
+            The condition of each sample.
 
         Yields
         ------
         train, test : ndarray
             Sample positions of each side.
         """
-        conditions = np.asarray(self.conditions)
-        if _num_samples(X) != conditions.shape[0]:
-            raise ValueError(
-                f"conditions has {conditions.shape[0]} entries for "
-                f"{_num_samples(X)} samples."
-            )
-        if groups is not None:
-            frame = pd.DataFrame({"group": np.asarray(groups), "cond": conditions})
+        conditions, recordings = self._conditions(X, groups, conditions)
+        if recordings is not None:
+            recordings = np.asarray(recordings)
+            if recordings.shape[0] != conditions.shape[0]:
+                raise ValueError(
+                    f"groups has {recordings.shape[0]} entries for "
+                    f"{conditions.shape[0]} samples."
+                )
+            frame = pd.DataFrame({"group": recordings, "cond": conditions})
             spread = frame.groupby("group")["cond"].nunique()
             spread = spread[spread > 1]
             if len(spread):
@@ -294,8 +344,49 @@ class LeaveOneConditionOut(BaseCrossValidator):
                     f"Groups {list(spread.index[:5])} span several conditions; "
                     "a recording would sit on both sides of a split."
                 )
-        for train, test in self._pairs():
+        for train, test in self._pairs(conditions):
             yield (
                 np.flatnonzero(np.isin(conditions, train)),
                 np.flatnonzero(np.isin(conditions, test)),
             )
+
+
+class StratifiedGroupKFold(model_selection.StratifiedGroupKFold):
+    """scikit-learn's ``StratifiedGroupKFold`` that also takes multi-task ``y``.
+
+    With a 2-D ``y`` (one column per task) the folds are stratified on each
+    sample's joint label (all tasks' labels together), which scikit-learn's
+    splitter refuses; a 1-D ``y`` is split exactly as scikit-learn does.
+
+    Parameters
+    ----------
+    n_splits : int, default=5
+    shuffle : bool, default=False
+    random_state : int, RandomState instance or None, default=None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclf.model_selection import StratifiedGroupKFold
+    >>> y = np.array([["fault", "ball"], ["fault", "inner"], ["normal", "n/a"]] * 4)
+    >>> groups = np.repeat(np.arange(6), 2)
+    >>> [len(test) for _, test in StratifiedGroupKFold(2).split(y, y, groups)]
+    [6, 6]
+    """
+
+    def split(self, X, y, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield (train, test) positions; a 2-D ``y`` stratifies on joint labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+        groups : array-like of shape (n_samples,)
+
+        Yields
+        ------
+        train, test : ndarray
+        """
+        if y is not None and np.ndim(y) == 2:
+            y = joint_labels(y)
+        return super().split(X, y, groups)

@@ -1,0 +1,191 @@
+"""Composing tsclf with scikit-learn: groups, nesting and scorers never leak."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn import config_context
+from sklearn.model_selection import GridSearchCV, GroupKFold, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.tree import DecisionTreeClassifier
+
+from tsclf.classification import CNNClassifier
+from tsclf.datasets import load_cwru_windows, make_spike_anomaly
+from tsclf.exceptions import UngroupedValidationWarning
+from tsclf.metrics import joint_accuracy, multitask_scoring, task_score
+from tsclf.model_selection import (
+    LeaveOneConditionOut,
+    StratifiedGroupKFold,
+    ValidationSplit,
+    block_lone_recordings,
+)
+
+from estimator_params import tiny
+
+
+@pytest.fixture(scope="module")
+def windows():
+    return block_lone_recordings(load_cwru_windows(), condition="load_hp")
+
+
+@pytest.fixture
+def validation_spy(monkeypatch):
+    """Every early-stopping split: (train groups, validation groups) or None."""
+    seen = []
+    original = ValidationSplit.split
+
+    def split(self, X, y=None, groups=None):
+        for train, valid in original(self, X, y, groups):
+            seen.append(
+                None
+                if groups is None
+                else (set(groups[train].tolist()), set(groups[valid].tolist()))
+            )
+            yield train, valid
+
+    monkeypatch.setattr(ValidationSplit, "split", split)
+    return seen
+
+
+def _search():
+    X, y = make_spike_anomaly(n_samples=96, random_state=0)
+    groups = np.arange(96) // 6  # 16 "recordings" of 6 windows
+    search = GridSearchCV(
+        tiny(CNNClassifier, max_epochs=1, validation="auto"),
+        {"lr": [1e-3, 1e-2]},
+        cv=GroupKFold(n_splits=2),
+    )
+    return search, X, y, groups
+
+
+def test_routing_off_warns_that_validation_ignores_the_recordings(validation_spy):
+    search, X, y, groups = _search()
+    with pytest.warns(UngroupedValidationWarning, match="fit got no groups"):
+        search.fit(X, y, groups=groups)
+    assert validation_spy and all(split is None for split in validation_spy)
+
+
+def test_routing_on_hands_the_groups_to_early_stopping(validation_spy):
+    search, X, y, groups = _search()
+    with config_context(enable_metadata_routing=True), warnings.catch_warnings():
+        warnings.simplefilter("error", UngroupedValidationWarning)
+        search.fit(X, y, groups=groups)  # no set_fit_request needed
+    assert len(validation_spy) == 2 * 2 + 1  # 2 settings x 2 folds, and the refit
+    for train_groups, valid_groups in validation_spy:
+        assert valid_groups and not train_groups & valid_groups
+
+
+def test_no_warning_with_groups_or_a_chosen_splitter():
+    X, y = make_spike_anomaly(n_samples=60, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UngroupedValidationWarning)
+        tiny(CNNClassifier, max_epochs=1, validation=0.2).fit(
+            X, y, groups=np.arange(60) // 6
+        )
+        tiny(CNNClassifier, max_epochs=1, validation=None).fit(X, y)
+
+
+def test_leave_one_condition_out_nests_in_a_search_inside_cross_validate(windows):
+    flat = FunctionTransformer(lambda X: X.reshape(len(X), -1)[:, ::40])
+    search = GridSearchCV(
+        make_pipeline(flat, DecisionTreeClassifier(random_state=0)),
+        {"decisiontreeclassifier__max_depth": [2, 4]},
+        cv=LeaveOneConditionOut(),
+    )
+    loads = windows.metadata["condition"].to_numpy()
+    with config_context(enable_metadata_routing=True):
+        scores = cross_validate(
+            search,
+            windows.X,
+            windows.y["location"],
+            cv=LeaveOneConditionOut(),
+            params={"groups": windows.groups, "conditions": loads},
+            return_estimator=True,
+        )
+    assert len(scores["test_score"]) == 3
+    assert np.isfinite(scores["test_score"]).all()
+    for inner in scores["estimator"]:
+        # The inner search saw two loads: one split per load.
+        assert len(inner.cv_results_["split1_test_score"]) == 2
+        assert "split2_test_score" not in inner.cv_results_
+
+
+def test_stratified_group_kfold_takes_the_three_cwru_tasks(windows):
+    cv = StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=0)
+    splits = list(cv.split(windows.X, windows.y, windows.groups))
+    assert len(splits) == 3
+    for train, test in splits:
+        assert not set(windows.groups[train]) & set(windows.groups[test])
+    assert sorted(np.concatenate([test for _, test in splits])) == list(
+        range(len(windows))
+    )
+
+
+def _three_tasks():
+    y = pd.DataFrame(
+        {
+            "detection": ["fault", "fault", "normal", "fault"],
+            "location": ["ball", "inner", "n/a", "outer"],
+            "size": ["0.007", "0.014", "n/a", "0.021"],
+        }
+    )
+    return y
+
+
+def _echo(y):
+    """A fitted classifier that predicts ``y`` back on ``arange(4)``."""
+    return DecisionTreeClassifier().fit(np.arange(4)[:, None], y)
+
+
+def test_scorers_refuse_a_y_of_other_tasks():
+    y = _three_tasks()
+    scoring = multitask_scoring(y.columns, metrics=("accuracy", "recall_macro"))
+    clf, X = _echo(y), np.arange(4)[:, None]
+    assert scoring["accuracy_joint"](clf, X, y) == 1.0
+    assert scoring["recall_macro_location"](clf, X, y) == 1.0
+    with pytest.raises(ValueError, match="must match"):
+        scoring["accuracy_joint"](clf, X, y["location"])  # one task of three
+    swapped = y[["size", "location", "detection"]]
+    with pytest.raises(ValueError, match="built for the tasks"):
+        scoring["accuracy_location"](_echo(swapped), X, swapped)
+    with pytest.raises(ValueError, match="built for the tasks"):
+        multitask_scoring(["location"])["accuracy_location"](clf, X, y)
+    with pytest.raises(ValueError, match="distinct names"):
+        multitask_scoring(["a", "a"])
+
+
+def test_metrics_refuse_mismatched_shapes_and_positions():
+    with pytest.raises(ValueError, match="must match"):
+        joint_accuracy([["a", "x"]], [["a", "x"], ["a", "x"]])
+    y = _three_tasks()
+    with pytest.raises(ValueError, match="not a column"):
+        task_score(y, y, task=-1)
+    with pytest.raises(ValueError, match="not a column"):
+        task_score(y, y, task=3)
+    assert task_score(y, y, task="size") == 1.0
+    with pytest.raises(ValueError, match="not among the tasks"):
+        task_score(y, y, task="speed")
+
+
+def test_macro_recall_is_the_mean_recall_over_classes():
+    y_true = np.array([["a"], ["a"], ["a"], ["b"]])
+    y_pred = np.array([["a"], ["a"], ["b"], ["b"]])
+    assert task_score(y_true, y_pred, task=0, metric="recall_macro") == pytest.approx(
+        (2 / 3 + 1) / 2
+    )
+
+
+@pytest.mark.parametrize("page", ["leakage.md"])
+def test_the_docs_examples_run_as_written(page):
+    import doctest
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "docs" / page
+    result = doctest.testfile(
+        str(path), module_relative=False, optionflags=doctest.ELLIPSIS
+    )
+    assert result.attempted > 0 and result.failed == 0

@@ -1,0 +1,40 @@
+"""Warnings tsclf raises, each a class of its own so that it can be filtered."""
+
+from __future__ import annotations
+
+
+class UngroupedValidationWarning(UserWarning):
+    """A deep estimator validated on windows held out at random.
+
+    Raised by ``fit`` when ``validation`` holds out a share of the windows
+    (``"auto"`` or a float) and ``fit`` got no ``groups``. Windows cut from
+    one recording are near-copies of each other, so early stopping and the
+    best-epoch restore then judge the network on recordings it trains on.
+
+    The remedies: pass ``groups`` (recording ids) to ``fit``; inside
+    ``GridSearchCV`` or ``cross_validate``, enable scikit-learn's metadata
+    routing, under which tsclf's deep estimators request ``groups`` by
+    default; or give ``validation`` a splitter of your choice. When every
+    sample is an independent series (most UCR sets), the random hold-out is
+    sound and the warning can be silenced::
+
+        import warnings
+        from tsclf.exceptions import UngroupedValidationWarning
+        warnings.filterwarnings("ignore", category=UngroupedValidationWarning)
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from tsclf.classification import CNNClassifier
+    >>> from tsclf.datasets import make_spike_anomaly
+    >>> from tsclf.exceptions import UngroupedValidationWarning
+    >>> X, y = make_spike_anomaly(n_samples=40, random_state=0)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = CNNClassifier(max_epochs=1, random_state=0).fit(X, y)
+    >>> [w.category.__name__ for w in caught]
+    ['UngroupedValidationWarning']
+    """
+
+
+__all__ = ["UngroupedValidationWarning"]
