@@ -189,3 +189,18 @@ def test_the_docs_examples_run_as_written(page):
         str(path), module_relative=False, optionflags=doctest.ELLIPSIS
     )
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_seed_ensemble_hands_routed_groups_to_every_member(validation_spy):
+    from tsclf.classification import SeedEnsembleClassifier
+
+    search, X, y, groups = _search()
+    search.set_params(
+        estimator=SeedEnsembleClassifier(search.estimator, n_estimators=2),
+        param_grid={"n_estimators": [2]},
+    )
+    with config_context(enable_metadata_routing=True), warnings.catch_warnings():
+        warnings.simplefilter("error", UngroupedValidationWarning)
+        search.fit(X, y, groups=groups)
+    assert len(validation_spy) == 2 * (2 + 1)  # 2 members x (2 folds + refit)
+    assert all(not train & valid for train, valid in validation_spy)

@@ -63,21 +63,29 @@ class SeedEnsembleClassifier(
         self.n_estimators = n_estimators
         self.random_state = random_state
 
-    def fit(self, X, y, **fit_params) -> SeedEnsembleClassifier:
+    # Under metadata routing, fit asks for groups, as its members do.
+    __metadata_request__fit: ClassVar[dict] = {"groups": True}
+
+    def fit(self, X, y, groups=None, **fit_params) -> SeedEnsembleClassifier:
         """Fit ``n_estimators`` clones, each with its own seed.
 
         Parameters
         ----------
         X : array-like
         y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+        groups : array-like of shape (n_samples,), default=None
+            Passed to every member's ``fit``: the recording of each sample,
+            for their validation split.
         **fit_params : dict
-            Passed to every member's ``fit``, e.g. ``groups``.
+            Passed to every member's ``fit``.
 
         Returns
         -------
         self : SeedEnsembleClassifier
         """
         self._validate_params()
+        if groups is not None:
+            fit_params["groups"] = groups
         rng = check_random_state(self.random_state)
         seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_estimators)
         self.estimators_ = [

@@ -24,7 +24,9 @@ import difflib
 import inspect
 from typing import Any
 
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
+
+from tsclf.utils.defaults import copy_shared_defaults
 
 #: Prefixes of the component parameters accepted as keyword arguments.
 PREFIXES = (
@@ -95,12 +97,7 @@ class DeepParams(BaseEstimator):
         if unknown:
             raise ValueError(_unknown_message(self, unknown[0]))
         self._component_params = {**self._component_params, **components}
-        for name in {key.split("__")[0] for key in others if "__" in key}:
-            # A default instance is shared by every estimator built without
-            # one: change a copy of it, never the default itself.
-            value = getattr(self, name, None)
-            if value is not None and value is _signature_default(type(self), name):
-                setattr(self, name, clone(value))
+        copy_shared_defaults(self, others)
         if others:
             super().set_params(**others)
         return self
@@ -126,11 +123,6 @@ class DeepParams(BaseEstimator):
                         f"{type(self).__name__}: {module_class.__name__} has no "
                         f"parameter {name!r} (from {key!r}).{hint}"
                     )
-
-
-def _signature_default(cls: type, name: str) -> Any:
-    parameter = inspect.signature(cls).parameters.get(name)
-    return None if parameter is None else parameter.default
 
 
 def _accepted_arguments(module_class: type) -> list[str] | None:

@@ -228,7 +228,8 @@ class LeaveOneConditionOut(BaseCrossValidator):
     [0 1 2 3] [4 5]
     >>> cv = LeaveOneConditionOut(test_conditions=[2], train_conditions=[0, 1])
     >>> recording = np.array(["a", "a", "b", "b", "c", "c"])
-    >>> [(tr.tolist(), te.tolist()) for tr, te in cv.split(load, groups=recording, conditions=load)]
+    >>> splits = cv.split(load, groups=recording, conditions=load)
+    >>> [(train.tolist(), test.tolist()) for train, test in splits]
     [([0, 1, 2, 3], [4, 5])]
     """
 
@@ -273,7 +274,7 @@ class LeaveOneConditionOut(BaseCrossValidator):
 
     @staticmethod
     def _conditions(X, groups, conditions) -> tuple[np.ndarray, np.ndarray | None]:
-        """The per-sample conditions, and the recordings when both came."""
+        """Return the per-sample conditions, and the recordings if both came."""
         if conditions is None and groups is None:
             raise ValueError(
                 "LeaveOneConditionOut needs each sample's condition: "

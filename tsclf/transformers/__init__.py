@@ -2,6 +2,8 @@
 
 from tsclf.transformers._cesium import DEFAULT_FEATURES, CesiumFeatures
 from tsclf.transformers._cesium_fast import FAST_FEATURES
+from tsclf.transformers._channels import ChannelScaler
+from tsclf.transformers._flatten import Flatten
 from tsclf.transformers._normalize import WindowStandardizer
 from tsclf.transformers._spectral import BandEnergies, EnvelopeSpectrum, band_energies
 from tsclf.transformers._spectrum_series import MagnitudeSpectrum, SpectrogramChannels
@@ -12,7 +14,9 @@ __all__ = [
     "FAST_FEATURES",
     "BandEnergies",
     "CesiumFeatures",
+    "ChannelScaler",
     "EnvelopeSpectrum",
+    "Flatten",
     "MagnitudeSpectrum",
     "STFTImage",
     "SpectrogramChannels",

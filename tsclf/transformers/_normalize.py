@@ -6,8 +6,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from tsclf.transformers._series import SeriesOutputMixin
+from tsclf.utils.validation import as_numpy_panel
 
-class WindowStandardizer(TransformerMixin, BaseEstimator):
+
+class WindowStandardizer(SeriesOutputMixin, TransformerMixin, BaseEstimator):
     """Z-score every window on its own, channel by channel.
 
     Unlike :class:`~sklearn.preprocessing.StandardScaler`, which learns one
@@ -51,7 +54,7 @@ class WindowStandardizer(TransformerMixin, BaseEstimator):
         -------
         self : WindowStandardizer
         """
-        validate_data(self, X, reset=True, allow_nd=True)
+        validate_data(self, as_numpy_panel(X), reset=True, allow_nd=True)
         return self
 
     def transform(self, X) -> np.ndarray:
@@ -67,7 +70,11 @@ class WindowStandardizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(
-            self, X, reset=False, allow_nd=True, dtype=[np.float64, np.float32]
+            self,
+            as_numpy_panel(X),
+            reset=False,
+            allow_nd=True,
+            dtype=[np.float64, np.float32],
         )
         mean = X.mean(axis=-1, keepdims=True)
         std = X.std(axis=-1, keepdims=True)

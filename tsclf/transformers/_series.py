@@ -9,7 +9,36 @@ from sklearn.utils.validation import check_is_fitted
 from tsclf.utils.validation import validate_series
 
 
-class SeriesTransformer(TransformerMixin, BaseEstimator):
+class SeriesOutputMixin:
+    """``set_output`` for transformers whose output is series, not a table.
+
+    A scikit-learn ``Pipeline.set_output(transform="pandas")`` sets the
+    output of every step; a step without ``set_output`` makes it fail. A
+    batch of series (3-D) or images (4-D) has no DataFrame form, so these
+    transformers accept the setting and keep returning numpy arrays; the
+    tabular steps after them (features, :class:`Flatten`) honour it.
+    """
+
+    def set_output(self, *, transform: str | None = None):
+        """Accept a Pipeline's output setting; series stay numpy arrays.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+
+        Returns
+        -------
+        self : transformer
+        """
+        if transform not in (None, "default", "pandas", "polars"):
+            raise ValueError(
+                "transform must be 'default', 'pandas', 'polars' or None, "
+                f"got {transform!r}."
+            )
+        return self
+
+
+class SeriesTransformer(SeriesOutputMixin, TransformerMixin, BaseEstimator):
     """Base of the transformers from windows to windows of another kind.
 
     ``fit`` validates the input and its parameters and remembers the window

@@ -12,14 +12,85 @@ from sklearn.utils.validation import validate_data
 SAMPLING_RATE = [Interval(Real, 0, None, closed="neither")]
 
 
+def _is_sktime_panel(X) -> bool:
+    """Whether ``X`` is one of sktime's pandas panel formats.
+
+    ``pd-multiindex``: rows indexed by (instance, time point), one column
+    per channel. ``nested_univ``: one row per instance, one column per
+    channel, each cell a series.
+    """
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame) or X.empty:
+        return False
+    if isinstance(X.index, pd.MultiIndex):
+        return True
+    nested = all(dtype == np.dtype(object) for dtype in X.dtypes)
+    return nested and isinstance(X.iat[0, 0], pd.Series)
+
+
+def as_numpy_panel(X):
+    """Convert sktime's ``pd-multiindex`` and ``nested_univ`` panels to 3-D arrays.
+
+    Converted by sktime's own converter (``sktime.datatypes.convert_to``);
+    anything else is returned as it is.
+
+    Parameters
+    ----------
+    X : object
+
+    Returns
+    -------
+    X : ndarray of shape (n_series, n_channels, length), or ``X`` unchanged
+
+    Raises
+    ------
+    ValueError
+        When the panel's series differ in length (tsclf needs equal lengths)
+        or sktime cannot read it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime.datatypes import convert_to
+    >>> from tsclf.utils.validation import as_numpy_panel
+    >>> X = np.arange(12.0).reshape(2, 2, 3)
+    >>> panel = convert_to(X, to_type="pd-multiindex")
+    >>> panel.shape, as_numpy_panel(panel).shape
+    ((6, 2), (2, 2, 3))
+    """
+    if not _is_sktime_panel(X):
+        return X
+    from sktime.datatypes import check_is_mtype, convert_to
+
+    for mtype in ("pd-multiindex", "nested_univ"):
+        valid, _, metadata = check_is_mtype(
+            X, mtype, scitype="Panel", return_metadata=["is_equal_length"]
+        )
+        if valid:
+            if not metadata["is_equal_length"]:
+                raise ValueError(
+                    f"X is an sktime {mtype} panel of series of unequal lengths; "
+                    "tsclf needs equal lengths (resample or cut them first)."
+                )
+            return convert_to(X, to_type="numpy3D", as_scitype="Panel")
+    raise ValueError(
+        "X looks like an sktime panel (a MultiIndex or nested series) but sktime "
+        "cannot read it as pd-multiindex or nested_univ; see "
+        "sktime.datatypes.check_raise."
+    )
+
+
 def validate_series(
     estimator, X, *, reset: bool, dtype=np.float64, y="no_validation", **check_params
 ):
     """Validate a batch of series and return it as a 3-D array.
 
     Accepts ``(n_series, length)`` arrays and wide DataFrames (one column
-    per time step, univariate) and ``(n_series, n_channels, length)`` arrays.
-    ``n_features_in_`` follows scikit-learn: the size of the second axis.
+    per time step, univariate), ``(n_series, n_channels, length)`` arrays,
+    and sktime's ``pd-multiindex`` and ``nested_univ`` panels (converted by
+    sktime; see :func:`as_numpy_panel`). ``n_features_in_`` follows
+    scikit-learn: the size of the second axis.
 
     Parameters
     ----------
@@ -43,6 +114,7 @@ def validate_series(
     y : ndarray, only when ``y`` is validated
     """
     params = {"allow_nd": True, "dtype": dtype, **check_params}
+    X = as_numpy_panel(X)
     skip_y = isinstance(y, str) and y == "no_validation"
     if skip_y:
         X = validate_data(estimator, X, reset=reset, **params)
