@@ -43,11 +43,22 @@ _INSTANCE_DEFAULT = (
     "set_params copies that default before changing it "
     "(test_set_params_never_changes_the_shared_default)"
 )
+_WEIGHT_IS_NOT_A_COPY = (
+    "mini-batch training: a sample of weight 2 is not two copies of it (the "
+    "copies fall in other batches and shift the shuffling and the validation "
+    "split), so the fits differ; test_sample_weight_scales_each_sample_loss "
+    "checks the weighting itself"
+)
 EXPECTED_FAILURES: dict[str, dict[str, str]] = {
     name: dict.fromkeys(_BATCH_CHECKS, _FLOAT32_BATCHES)
     for name, cls in all_estimators()
     if issubclass(cls, BaseDeepEstimator) or name == "SeedEnsembleClassifier"
 }
+for name, cls in all_estimators():
+    if issubclass(cls, BaseDeepEstimator):
+        EXPECTED_FAILURES[name]["check_sample_weight_equivalence_on_dense_data"] = (
+            _WEIGHT_IS_NOT_A_COPY
+        )
 for name, cls in all_estimators():
     defaults = [p.default for p in inspect.signature(cls).parameters.values()]
     if any(hasattr(default, "get_params") for default in defaults):

@@ -204,3 +204,45 @@ def test_the_seed_ensemble_hands_routed_groups_to_every_member(validation_spy):
         search.fit(X, y, groups=groups)
     assert len(validation_spy) == 2 * (2 + 1)  # 2 members x (2 folds + refit)
     assert all(not train & valid for train, valid in validation_spy)
+
+
+def test_sample_weight_scales_each_sample_loss():
+    import torch
+
+    from tsclf.deep import MultiOutputMSE, MultiTaskCrossEntropy
+
+    logits = (torch.tensor([[2.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),)
+    codes = torch.tensor([[0], [0], [1]])
+    weights = torch.tensor([1.0, 3.0, 0.0])
+    loss = MultiTaskCrossEntropy([1.0])(
+        logits, {"target": codes, "sample_weight": weights}
+    )
+    each = torch.nn.functional.cross_entropy(logits[0], codes[:, 0], reduction="none")
+    torch.testing.assert_close(loss, (each * weights).sum() / weights.sum())
+    # Sample weights and class weights multiply, normalised as PyTorch does.
+    class_weights = [torch.tensor([1.0, 4.0])]
+    weighted = MultiTaskCrossEntropy([1.0], class_weights)
+    both = weighted(logits, {"target": codes, "sample_weight": torch.ones(3)})
+    torch.testing.assert_close(both, weighted(logits, codes))
+    prediction = (torch.tensor([[1.0], [2.0], [4.0]]),)
+    target = torch.zeros(3, 1)
+    mse = MultiOutputMSE()(prediction, {"target": target, "sample_weight": weights})
+    torch.testing.assert_close(mse, torch.tensor((1.0 + 3 * 4.0) / 4.0))
+
+
+def test_sample_weight_reaches_training_and_uniform_weights_change_nothing():
+    X, y = make_spike_anomaly(n_samples=80, random_state=0)
+    groups = np.arange(80) // 8
+    plain = tiny(CNNClassifier, max_epochs=2).fit(X, y, groups=groups)
+    ones = tiny(CNNClassifier, max_epochs=2).fit(
+        X, y, groups=groups, sample_weight=np.full(80, 3.0)
+    )
+    np.testing.assert_array_equal(plain.predict_proba(X), ones.predict_proba(X))
+    weighted = tiny(CNNClassifier, max_epochs=2).fit(
+        X, y, groups=groups, sample_weight=np.where(y == 1, 10.0, 1.0)
+    )
+    assert not np.allclose(plain.predict_proba(X), weighted.predict_proba(X))
+    with pytest.raises(ValueError, match="Negative values"):
+        tiny(CNNClassifier).fit(X, y, sample_weight=-np.ones(80))
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        tiny(CNNClassifier).fit(X, y, sample_weight=np.zeros(80))

@@ -40,6 +40,8 @@ class AugmentBatch:
     def __call__(self, batch):
         X, y = default_convert(batch)
         X = torch.as_tensor(X)
+        # Targets may travel with their sample weights; transforms see labels.
+        labels = y["target"] if isinstance(y, dict) else y
         for transform in self.transforms:
-            X = transform(X, self.generator, y)
+            X = transform(X, self.generator, labels)
         return X, y

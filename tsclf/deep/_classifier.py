@@ -10,7 +10,11 @@ from sklearn.utils._param_validation import StrOptions
 from tsclf.deep._engine import BaseDeepEstimator
 from tsclf.deep._forward import network_logits
 from tsclf.deep._labels import MultiTaskLabelEncoder
-from tsclf.deep._losses import IGNORE_INDEX, MultiTaskCrossEntropy
+from tsclf.deep._losses import (
+    IGNORE_INDEX,
+    MultiTaskCrossEntropy,
+    split_sample_weight,
+)
 from tsclf.deep._weights import class_weight_tensors, task_weight_list
 from tsclf.metrics import MultiTaskClassifierMixin, joint_accuracy
 from tsclf.utils.labels import joint_labels
@@ -79,10 +83,11 @@ class BaseDeepClassifier(
             lower_is_better=False,
             on_train=False,
             name="valid_acc",
+            target_extractor=_target_codes,
         )
         return [("valid_acc", scoring)]
 
-    def fit(self, X, y, groups=None) -> BaseDeepClassifier:
+    def fit(self, X, y, groups=None, sample_weight=None) -> BaseDeepClassifier:
         """Train the network on all tasks at once.
 
         Parameters
@@ -94,6 +99,10 @@ class BaseDeepClassifier(
         groups : array-like of shape (n_samples,), default=None
             Recording of each sample. The validation set then holds whole
             recordings, so no window of a validation recording is trained on.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the training and
+            validation losses (each task's loss is a weighted mean, combined
+            with ``class_weight``); uniform weights train exactly as None.
 
         Returns
         -------
@@ -123,6 +132,7 @@ class BaseDeepClassifier(
                     self.class_weight, codes, encoder.head_classes_
                 ),
             },
+            sample_weight=sample_weight,
         )
         return self
 
@@ -159,6 +169,13 @@ class BaseDeepClassifier(
         return self.label_encoder_.predict(logits)
 
 
+def _target_codes(y) -> np.ndarray:
+    """Return the head codes of a batch's targets, without their weights."""
+    from skorch.utils import to_numpy
+
+    return to_numpy(split_sample_weight(y)[0])
+
+
 def _valid_joint_accuracy(net, X, y) -> float:
     """Joint accuracy of the validation codes, for the history.
 
@@ -166,5 +183,6 @@ def _valid_joint_accuracy(net, X, y) -> float:
     it counts as right here.
     """
     predicted = np.column_stack([out.argmax(axis=1) for out in network_logits(net, X)])
-    y = np.asarray(X.y if y is None else y).reshape(predicted.shape)
+    y, _ = split_sample_weight(X.y if y is None else y)
+    y = np.asarray(y).reshape(predicted.shape)
     return joint_accuracy(np.where(y == IGNORE_INDEX, predicted, y), predicted)

@@ -23,7 +23,7 @@ import torch
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from tsclf.augmentation import AugmentBatch
@@ -262,11 +262,13 @@ class BaseDeepEstimator(DeepParams):
         n_outputs: tuple[int, ...],
         criterion: type[torch.nn.Module],
         criterion_params: dict[str, Any],
+        sample_weight=None,
     ) -> None:
         """Build the skorch net and train it; sets ``net_`` and ``device_``.
 
         ``X`` is preprocessed, ``y`` holds the training targets (head codes
         or scaled values) and ``y_split`` what the validation splitter sees.
+        Non-uniform ``sample_weight`` travel with the targets to the loss.
         """
         from skorch.dataset import Dataset
         from skorch.helper import predefined_split
@@ -284,17 +286,18 @@ class BaseDeepEstimator(DeepParams):
                 f"groups has {groups.shape[0]} entries for {X.shape[0]} samples."
             )
         split = self._validation_split(X.shape[0], y_split, groups, rng)
+        y = _with_sample_weight(y, sample_weight, X)
         if split is None:
             train_split, X_train, y_train = None, X, y
         else:
             train, valid = split
-            train_split = predefined_split(Dataset(X[valid], y[valid]))
-            X_train, y_train = X[train], y[train]
+            train_split = predefined_split(Dataset(X[valid], _rows(y, valid)))
+            X_train, y_train = X[train], _rows(y, train)
         shape = X.shape[2:]
         components = {
             "iterator_train__shuffle": True,
             # BatchNorm cannot train on a last batch of one sample.
-            "iterator_train__drop_last": X_train.shape[0] % self.batch_size == 1,
+            "iterator_train__drop_last": len(X_train) % self.batch_size == 1,
             "iterator_train__generator": torch.Generator().manual_seed(seed),
             # A stream of its own, so the shuffling is the same with or
             # without augmentation.
@@ -428,3 +431,26 @@ class BaseDeepEstimator(DeepParams):
         tags.target_tags.multi_output = True
         tags.non_deterministic = self.device != "cpu" and torch.cuda.is_available()
         return tags
+
+
+def _with_sample_weight(y: np.ndarray, sample_weight, X) -> np.ndarray | dict:
+    """Targets with their sample weights, or as they are without weights.
+
+    Uniform weights change nothing (each loss is a weighted mean), so they
+    train exactly as no weights.
+    """
+    if sample_weight is None:
+        return y
+    weights = _check_sample_weight(
+        sample_weight, X, dtype=np.float32, ensure_non_negative=True
+    )
+    if np.all(weights == weights[0]):
+        return y
+    return {"target": y, "sample_weight": weights}
+
+
+def _rows(y, positions: np.ndarray):
+    """Rows of the targets, with their weights when they carry them."""
+    if isinstance(y, dict):
+        return {key: value[positions] for key, value in y.items()}
+    return y[positions]

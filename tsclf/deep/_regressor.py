@@ -35,7 +35,7 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
     n_epochs_ : int
     """
 
-    def fit(self, X, y, groups=None) -> BaseDeepRegressor:
+    def fit(self, X, y, groups=None, sample_weight=None) -> BaseDeepRegressor:
         """Train the network.
 
         Parameters
@@ -44,6 +44,9 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         groups : array-like of shape (n_samples,), default=None
             Group of each sample, respected by the validation split.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the training and
+            validation losses; uniform weights train exactly as None.
 
         Returns
         -------
@@ -64,6 +67,7 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
             n_outputs=(self.n_targets_,),
             criterion=MultiOutputMSE,
             criterion_params={},
+            sample_weight=sample_weight,
         )
         return self
 
