@@ -13,6 +13,7 @@ from benchmarks import (
     cesium_speed,
     dl4tsc_gap,
     gpu_check,
+    imbalance,
     near_chance,
     precision_speed,
     recurrent_spike,
@@ -51,6 +52,14 @@ def test_resnet_epoch_speed_times_both_loops(capsys):
     table = resnet_epoch_speed.main(["--epochs", "2", "--n-windows", "64"])
     assert (table["s/epoch"] > 0).all()
     assert "ratio ResNetClassifier / reference" in capsys.readouterr().out
+
+
+def test_imbalance_compares_the_four_ways(capsys):
+    pytest.importorskip("imblearn", reason="imbalanced-learn is optional")
+    table = imbalance.main(["--n-estimators", "5"])
+    assert list(table.index) == ["none", "class weights", "over-sampling", "SMOTE"]
+    assert table.to_numpy().min() >= 0 and table.to_numpy().max() <= 1
+    assert "B faults are" in capsys.readouterr().out
 
 
 def test_precision_speed_times_each_precision(capsys, tmp_path):
