@@ -141,19 +141,26 @@ def _echo(y):
     return DecisionTreeClassifier().fit(np.arange(4)[:, None], y)
 
 
-def test_scorers_refuse_a_y_of_other_tasks():
+SCORING = multitask_scoring(
+    ["detection", "location", "size"], metrics=("accuracy", "f1_macro", "recall_macro")
+)
+
+
+@pytest.mark.parametrize("name", sorted(SCORING))
+def test_every_scorer_refuses_a_y_of_other_tasks(name):
     y = _three_tasks()
-    scoring = multitask_scoring(y.columns, metrics=("accuracy", "recall_macro"))
-    clf, X = _echo(y), np.arange(4)[:, None]
-    assert scoring["accuracy_joint"](clf, X, y) == 1.0
-    assert scoring["recall_macro_location"](clf, X, y) == 1.0
-    with pytest.raises(ValueError, match="must match"):
-        scoring["accuracy_joint"](clf, X, y["location"])  # one task of three
+    scorer, X = SCORING[name], np.arange(4)[:, None]
+    assert scorer(_echo(y), X, y) == 1.0
+    with pytest.raises(ValueError, match=r"must match|built for the tasks"):
+        scorer(_echo(y), X, y["location"])  # one task of three
+    with pytest.raises(ValueError, match="built for the tasks"):
+        scorer(_echo(y["location"]), X, y["location"])  # a 1-task model and y
     swapped = y[["size", "location", "detection"]]
     with pytest.raises(ValueError, match="built for the tasks"):
-        scoring["accuracy_location"](_echo(swapped), X, swapped)
-    with pytest.raises(ValueError, match="built for the tasks"):
-        multitask_scoring(["location"])["accuracy_location"](clf, X, y)
+        scorer(_echo(swapped), X, swapped)
+
+
+def test_scorer_names_must_be_distinct():
     with pytest.raises(ValueError, match="distinct names"):
         multitask_scoring(["a", "a"])
 
