@@ -37,4 +37,28 @@ class UngroupedValidationWarning(UserWarning):
     """
 
 
-__all__ = ["UngroupedValidationWarning"]
+class DivergenceError(FloatingPointError):
+    """Training diverged: the loss or a weight of the network is not finite.
+
+    Raised by ``fit`` of a deep estimator at the end of the first epoch
+    whose training or validation loss, or any network parameter, is NaN or
+    infinite, rather than returning a model that predicts NaN. The message
+    names the epoch and the settings most likely at fault (a learning rate
+    too high, extreme task or class weights, inputs of huge amplitude
+    without a preprocessor).
+
+    Examples
+    --------
+    >>> from tsclf.classification import CNNClassifier
+    >>> from tsclf.datasets import make_spike_anomaly
+    >>> from tsclf.exceptions import DivergenceError
+    >>> X, y = make_spike_anomaly(n_samples=40, random_state=0)
+    >>> try:
+    ...     CNNClassifier(lr=1e30, gradient_clip=None, validation=None).fit(X, y)
+    ... except DivergenceError as error:
+    ...     print(str(error)[:26], "...")
+    Training diverged in epoch ...
+    """
+
+
+__all__ = ["DivergenceError", "UngroupedValidationWarning"]

@@ -6,13 +6,56 @@ Each setting of the estimator maps to one small skorch callback:
 (best epoch restored), ``gradient_clip`` to
 :class:`skorch.callbacks.GradientNormClipping` and ``verbose=2`` to
 :class:`skorch.callbacks.ProgressBar`. All of them watch the validation
-loss, or the training loss when there is no validation set.
+loss, or the training loss when there is no validation set. A
+:class:`DivergenceGuard` always runs first at the end of each epoch.
 """
 
 from __future__ import annotations
 
 import functools
 from typing import Any
+
+import numpy as np
+import torch
+from skorch.callbacks import Callback
+
+from tsclf.exceptions import DivergenceError
+
+
+class DivergenceGuard(Callback):
+    """Stop training with a clear error the first epoch anything is non-finite.
+
+    At the end of each epoch it checks the epoch's training and validation
+    losses and every parameter of the network; the first NaN or infinity
+    raises :class:`~tsclf.exceptions.DivergenceError` naming the epoch, what
+    is non-finite and the estimator settings most likely at fault.
+
+    Parameters
+    ----------
+    settings : str, default=""
+        The estimator's settings worth suspecting, quoted in the message.
+    """
+
+    def __init__(self, settings: str = "") -> None:
+        self.settings = settings
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        epoch = net.history[-1]
+        for key in ("train_loss", "valid_loss"):
+            value = epoch.get(key)
+            if value is not None and not np.isfinite(value):
+                self._fail(epoch["epoch"], f"the {key.replace('_', ' ')} is {value}")
+        for name, parameter in net.module_.named_parameters():
+            if not torch.isfinite(parameter).all():
+                self._fail(epoch["epoch"], f"the network's weight {name} is not finite")
+
+    def _fail(self, epoch: int, what: str) -> None:
+        raise DivergenceError(
+            f"Training diverged in epoch {epoch}: {what}. Likely causes: a "
+            f"learning rate too high, extreme task or class weights, or inputs of "
+            f"huge amplitude without a preprocessor ({self.settings}). Lower lr, "
+            "keep gradient_clip, or standardise the input."
+        )
 
 
 def policy_callbacks(estimator, *, has_validation: bool) -> list[tuple[str, Any]]:
@@ -38,7 +81,13 @@ def policy_callbacks(estimator, *, has_validation: bool) -> list[tuple[str, Any]
     )
 
     monitor = "valid_loss" if has_validation else "train_loss"
-    callbacks: list[tuple[str, Any]] = []
+    suspects = ", ".join(
+        f"{name}={getattr(estimator, name, None)!r}"
+        for name in ("lr", "gradient_clip", "task_weights", "class_weight")
+        if hasattr(estimator, name)
+    )
+    # First: nothing else should act on a diverged epoch.
+    callbacks: list[tuple[str, Any]] = [("divergence_guard", DivergenceGuard(suspects))]
     if estimator.lr_scheduler is not None:
         policy, settings = scheduler_policy(estimator.lr_scheduler)
         settings |= estimator._params_with_prefix("lr_scheduler__")

@@ -128,7 +128,7 @@ class BaseDeepEstimator(DeepParams):
         "module": [type],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
+        "lr": [Interval(Real, 0, np.inf, closed="neither")],
         "optimizer": [type],
         "lr_scheduler": [callable, None],
         "validation": [
@@ -138,7 +138,7 @@ class BaseDeepEstimator(DeepParams):
             None,
         ],
         "early_stopping_patience": [Interval(Integral, 1, None, closed="left"), None],
-        "gradient_clip": [Interval(Real, 0, None, closed="neither"), None],
+        "gradient_clip": [Interval(Real, 0, np.inf, closed="neither"), None],
         "preprocessor": [HasMethods(["fit", "transform"]), None],
         "augmentation": [list, None],
         "callbacks": [list, None],

@@ -38,11 +38,17 @@ def task_weight_list(task_weights, names: Sequence) -> list[float]:
         unknown = set(task_weights) - set(names)
         if unknown:
             raise ValueError(f"task_weights names unknown tasks {unknown}.")
-        return [float(task_weights.get(name, 1.0)) for name in names]
-    weights = [float(w) for w in np.ravel(task_weights)]
+        weights = [float(task_weights.get(name, 1.0)) for name in names]
+    else:
+        weights = [float(w) for w in np.ravel(task_weights)]
     if len(weights) != len(names):
         raise ValueError(
             f"task_weights has {len(weights)} entries for {len(names)} tasks."
+        )
+    if not all(np.isfinite(w) and w >= 0 for w in weights) or not any(weights):
+        raise ValueError(
+            "task_weights must be finite, non-negative and not all zero, got "
+            f"{weights}."
         )
     return weights
 
@@ -86,6 +92,11 @@ def class_weight_tensors(
         weight = compute_class_weight(
             setting, classes=classes[present], y=classes[counted]
         )
+        if not (np.isfinite(weight).all() and (weight > 0).all()):
+            raise ValueError(
+                f"class_weight of task {task} must be finite and positive, got "
+                f"{dict(zip(classes[present].tolist(), weight.tolist(), strict=True))}."
+            )
         full = np.ones(len(classes))
         full[present] = weight
         weights.append(torch.as_tensor(full, dtype=torch.float32))

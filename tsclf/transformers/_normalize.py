@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from numbers import Real
+from typing import ClassVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from tsclf.transformers._series import SeriesOutputMixin
@@ -23,6 +27,13 @@ class WindowStandardizer(SeriesOutputMixin, TransformerMixin, BaseEstimator):
     ----------
     eps : float, default=1e-8
         Added to the standard deviation, so flat windows map to zeros.
+        Windows whose standard deviation is below ``1000 * eps`` (a signal
+        in small units) or whose squares overflow (float32 amplitudes above
+        about 1e18) are standardised in float64 on a copy scaled to a peak
+        of 1, where ``eps`` is then relative to the window's peak: a window
+        of amplitude 1e-9 comes out with unit standard deviation, not 0.09.
+        Every other window is computed as ``(x - mean) / (std + eps)`` in
+        the input's precision. Constant windows map to zeros.
 
     Attributes
     ----------
@@ -39,6 +50,10 @@ class WindowStandardizer(SeriesOutputMixin, TransformerMixin, BaseEstimator):
            [-0.707, -0.707,  1.414]])
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "eps": [Interval(Real, 0, 1, closed="neither")],
+    }
+
     def __init__(self, eps: float = 1e-8) -> None:
         self.eps = eps
 
@@ -54,7 +69,14 @@ class WindowStandardizer(SeriesOutputMixin, TransformerMixin, BaseEstimator):
         -------
         self : WindowStandardizer
         """
-        validate_data(self, as_numpy_panel(X), reset=True, allow_nd=True)
+        self._validate_params()
+        X = validate_data(self, as_numpy_panel(X), reset=True, allow_nd=True)
+        if X.shape[-1] < 2:
+            raise ValueError(
+                "WindowStandardizer needs windows of at least 2 samples, got "
+                f"1 feature(s) per window (X of shape {X.shape}): one sample "
+                "has no spread to standardise."
+            )
         return self
 
     def transform(self, X) -> np.ndarray:
@@ -67,6 +89,8 @@ class WindowStandardizer(SeriesOutputMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         Z : ndarray of the same shape as ``X``
+            float32 for float32 input, float64 otherwise (integers
+            included).
         """
         check_is_fitted(self)
         X = validate_data(
@@ -76,9 +100,19 @@ class WindowStandardizer(SeriesOutputMixin, TransformerMixin, BaseEstimator):
             allow_nd=True,
             dtype=[np.float64, np.float32],
         )
-        mean = X.mean(axis=-1, keepdims=True)
-        std = X.std(axis=-1, keepdims=True)
-        return ((X - mean) / (std + self.eps)).astype(X.dtype, copy=False)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean = X.mean(axis=-1, keepdims=True)
+            std = X.std(axis=-1, keepdims=True)
+            Z = ((X - mean) / (std + self.eps)).astype(X.dtype, copy=False)
+        # Ill-conditioned windows: redone on a float64 copy scaled to peak 1.
+        redo = ~np.isfinite(std[..., 0]) | (std[..., 0] < 1e3 * self.eps)
+        if redo.any():
+            W = X[redo].astype(np.float64)
+            peak = np.abs(W).max(axis=-1, keepdims=True)
+            W /= np.where(peak > 0, peak, 1.0)
+            centred = W - W.mean(axis=-1, keepdims=True)
+            Z[redo] = centred / (centred.std(axis=-1, keepdims=True) + self.eps)
+        return Z
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

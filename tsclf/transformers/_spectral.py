@@ -112,7 +112,7 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
         """
         X = validate_series(self, X, reset=True)
         self.band_edges_ = self._check_params(X.shape[2])
-        self.n_channels_ = X.shape[1]
+        self.n_channels_, self.length_ = X.shape[1], X.shape[2]
         return self
 
     def transform(self, X) -> np.ndarray:
@@ -129,6 +129,12 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_series(self, X, reset=False)
+        if X.shape[2] != self.length_:
+            # The bands were fitted on one frequency resolution.
+            raise ValueError(
+                f"X has windows of {X.shape[2]} samples; {type(self).__name__} was "
+                f"fitted on {self.length_}."
+            )
         energies = band_energies(
             self._signal(X), self.sampling_rate, self.band_edges_
         )  # (n_series, n_channels, n_bands)
