@@ -37,6 +37,18 @@ class UngroupedValidationWarning(UserWarning):
     """
 
 
+class NoValidationWarning(UserWarning):
+    """A deep estimator asked to validate found nothing to hold out.
+
+    Raised by ``fit`` when ``validation`` is set but the data allow no
+    hold-out (fewer than 4 samples, a single group, or no split leaving two
+    training samples and one validation sample): training then runs without
+    validation, and early stopping, the best-epoch restore and the scheduler
+    watch the training loss. Pass more groups, or ``validation=None`` to say
+    so explicitly.
+    """
+
+
 class DivergenceError(FloatingPointError):
     """Training diverged: the loss or a weight of the network is not finite.
 
@@ -61,4 +73,4 @@ class DivergenceError(FloatingPointError):
     """
 
 
-__all__ = ["DivergenceError", "UngroupedValidationWarning"]
+__all__ = ["DivergenceError", "NoValidationWarning", "UngroupedValidationWarning"]

@@ -32,7 +32,7 @@ from tsclf.deep._forward import network_logits, recompute_batchnorm, resolve_dev
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._params import DeepParams
 from tsclf.deep._precision import PRECISIONS, PrecisionNet, check_precision
-from tsclf.exceptions import UngroupedValidationWarning
+from tsclf.exceptions import NoValidationWarning, UngroupedValidationWarning
 from tsclf.model_selection import ValidationSplit
 from tsclf.transformers import WindowStandardizer
 from tsclf.utils.validation import validate_series
@@ -239,7 +239,17 @@ class BaseDeepEstimator(DeepParams):
             test_size = 0.2 if isinstance(setting, str) else float(setting)
             setting = ValidationSplit(test_size, random_state=rng)
         split = next(iter(setting.split(np.zeros(n_samples), y_split, groups)), None)
-        if split is not None and (len(split[0]) < 2 or len(split[1]) < 1):
+        if split is None:
+            n_groups = "no" if groups is None else len(np.unique(groups))
+            warnings.warn(
+                f"validation={self.validation!r} found nothing to hold out in "
+                f"{n_samples} samples with {n_groups} groups: training runs without "
+                "validation, and early stopping watches the training loss. Pass "
+                "more groups, or validation=None to say so.",
+                NoValidationWarning,
+                stacklevel=4,
+            )
+        elif len(split[0]) < 2 or len(split[1]) < 1:
             raise ValueError(
                 f"validation={self.validation!r} gave {len(split[0])} training "
                 f"and {len(split[1])} validation samples; it needs 2 and 1."
@@ -322,6 +332,7 @@ class BaseDeepEstimator(DeepParams):
             "module__n_timepoints": shape[0] if len(shape) == 1 else shape,
             "module__n_outputs": n_outputs,
         }
+        self._check_network_takes(X, components)
         has_validation = split is not None
         callbacks = [
             *policy_callbacks(self, has_validation=has_validation),
@@ -351,6 +362,28 @@ class BaseDeepEstimator(DeepParams):
             net.fit(X_train, y_train)
         self.net_ = net
         self.n_epochs_ = len(net.history)
+
+    def _check_network_takes(self, X: np.ndarray, components: dict) -> None:
+        """Build the network once and run it on two windows of ``X``'s shape.
+
+        Series shorter than a network's pooling or kernels fail inside torch
+        with a message about tensor sizes; this says which estimator, which
+        shape and why. The global random state is left as it was.
+        """
+        prefix = "module__"
+        params = {
+            k[len(prefix) :]: v for k, v in components.items() if k.startswith(prefix)
+        }
+        with torch.random.fork_rng(devices=[]), torch.no_grad():
+            try:
+                network = self.module(**params).eval()
+                network(torch.zeros((2, *X.shape[1:]), dtype=torch.float32))
+            except RuntimeError as error:
+                raise ValueError(
+                    f"{type(self).__name__} cannot run {self.module.__name__} on "
+                    f"windows of shape {X.shape[1:]} (after the preprocessor): "
+                    f"{error}. Use longer windows or a network with less pooling."
+                ) from error
 
     # -- fitted -------------------------------------------------------------
 

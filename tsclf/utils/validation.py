@@ -127,4 +127,9 @@ def validate_series(
             "X must have shape (n_series, length) or (n_series, n_channels, "
             f"length), got {X.shape}."
         )
+    if X.shape[1] < 1 or X.shape[2] < 1:
+        raise ValueError(
+            f"X has {X.shape[1]} channel(s) of {X.shape[2]} time point(s); "
+            "a series needs at least one of each."
+        )
     return X if skip_y else (X, y)
