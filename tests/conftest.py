@@ -24,6 +24,23 @@ def shared_cwru() -> Path:
     return folder
 
 
+@pytest.fixture
+def synthetic_cwru(monkeypatch):
+    """Read synthetic files under catalogued ids: no published checksum applies.
+
+    ``write_cwru_mat`` writes random content under real ids (105, 97...);
+    their SHA-256 cannot match the published files', so checksum
+    verification is switched off for the test (the checksum tests use the
+    real files or a checksum table of their own).
+    """
+    import pandas as pd
+
+    from tsclf.datasets import _cwru_checksums
+
+    empty = pd.DataFrame({"sha256": [], "n_samples": []}).rename_axis("cwru_id")
+    monkeypatch.setattr(_cwru_checksums, "cwru_checksums", lambda: empty)
+
+
 def write_cwru_mat(
     folder: Path,
     cwru_id: int,

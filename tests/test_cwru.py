@@ -112,6 +112,7 @@ def test_all_channels_from_real_files(shared_cwru):
         load_cwru(shared_cwru, ids=[97], channels=("DE", "BA"))
 
 
+@pytest.mark.usefixtures("synthetic_cwru")
 def test_nested_folder_and_key_suffix(tmp_path):
     write_cwru_mat(tmp_path / "12k" / "IR" / "007", 105, seed=1)
     write_cwru_mat(tmp_path / "48k" / "IR" / "014", 174, key_id=173, seed=2)
@@ -125,6 +126,7 @@ def test_nested_folder_and_key_suffix(tmp_path):
     assert np.array_equal(rec174.signal[1], expected.ravel())
 
 
+@pytest.mark.usefixtures("synthetic_cwru")
 def test_filters(tmp_path):
     for cwru_id in (97, 105, 106, 118, 109, 278):
         write_cwru_mat(tmp_path, cwru_id)
@@ -158,6 +160,7 @@ def test_bad_filter_values_are_refused(kwargs, message):
         load_cwru(**kwargs)
 
 
+@pytest.mark.usefixtures("synthetic_cwru")
 def test_missing_file_is_named(tmp_path):
     write_cwru_mat(tmp_path, 105)
     with pytest.raises(FileNotFoundError, match=r"CWRU file 106\.mat not found"):
@@ -168,12 +171,14 @@ def test_missing_file_is_named(tmp_path):
         load_cwru(tmp_path, load=3)
 
 
+@pytest.mark.usefixtures("synthetic_cwru")
 def test_corrupt_file_is_named(tmp_path):
     (tmp_path / "105.mat").write_bytes(b"MATLAB 5.0 this is not a mat file" * 10)
     with pytest.raises(ValueError, match=r"Could not read CWRU file .*105\.mat"):
         load_cwru(tmp_path)
 
 
+@pytest.mark.usefixtures("synthetic_cwru")
 def test_wrong_key_is_named(tmp_path):
     write_cwru_mat(tmp_path, 105, channels=("DE",))
     with pytest.raises(ValueError, match=r"105\.mat: expected exactly one variable"):
@@ -182,6 +187,7 @@ def test_wrong_key_is_named(tmp_path):
         read_cwru_mat(tmp_path / "105.mat", 105, ("XX",))
 
 
+@pytest.mark.usefixtures("synthetic_cwru")
 def test_nan_in_signal_is_refused(tmp_path):
     path = write_cwru_mat(tmp_path, 105, channels=("DE",))
     content = scipy.io.loadmat(path)
@@ -191,6 +197,7 @@ def test_nan_in_signal_is_refused(tmp_path):
         load_cwru(tmp_path)
 
 
+@pytest.mark.usefixtures("synthetic_cwru")
 def test_duplicate_ids_in_folder_are_refused(tmp_path):
     write_cwru_mat(tmp_path / "a", 105)
     write_cwru_mat(tmp_path / "b", 105)

@@ -7,6 +7,7 @@ from tsclf.datasets._cwru import (
     read_cwru_mat,
 )
 from tsclf.datasets._cwru_catalog import NOT_APPLICABLE, TASKS, cwru_catalog
+from tsclf.datasets._cwru_checksums import cwru_checksums
 from tsclf.datasets._cwru_windows import load_cwru_windows
 from tsclf.datasets._download import CWRU_BASE_URL, cwru_data_home, fetch_cwru
 from tsclf.datasets._recording import Recording, recordings_frame
@@ -24,6 +25,7 @@ __all__ = [
     "Recording",
     "Windows",
     "cwru_catalog",
+    "cwru_checksums",
     "cwru_data_home",
     "fetch_cwru",
     "load_cwru",

@@ -12,6 +12,7 @@ import pandas as pd
 import scipy.io
 
 from tsclf.datasets._cwru_catalog import NOT_APPLICABLE, TASKS, cwru_catalog
+from tsclf.datasets._cwru_checksums import verify_cwru_file
 from tsclf.datasets._quantized import decode
 from tsclf.datasets._recording import Recording
 
@@ -162,7 +163,17 @@ def read_cwru_mat(
     columns = []
     for channel in channels:
         key = _pick_key(keys, f"_{channel}_time", cwru_id, file)
-        columns.append(np.asarray(content[key], dtype=np.float64).ravel())
+        values = np.asarray(content[key])
+        if values.ndim != 2 or min(values.shape) != 1:
+            raise ValueError(
+                f"{file}: variable {key} has shape {values.shape}; a CWRU channel "
+                "is one column (or row) of samples."
+            )
+        if np.iscomplexobj(values) or not np.issubdtype(values.dtype, np.number):
+            raise ValueError(
+                f"{file}: variable {key} holds {values.dtype} values, not real numbers."
+            )
+        columns.append(values.astype(np.float64).ravel())
     lengths = {column.size for column in columns}
     if len(lengths) != 1:
         raise ValueError(f"{file}: channels {channels} differ in length {lengths}.")
@@ -223,6 +234,7 @@ def load_cwru(
     fault: str | Sequence[str] | None = None,
     size: str | Sequence[str] | None = None,
     resample_to: float | None = None,
+    verify: bool = True,
 ) -> list[Recording]:
     """Load CWRU bearing recordings with their labels and metadata.
 
@@ -255,6 +267,10 @@ def load_cwru(
         Resample every recording to this rate with an anti-aliasing
         polyphase filter. The normal baseline is at 48 kHz while most faults
         are at 12 kHz, so ``resample_to=12000`` puts them on one footing.
+    verify : bool, default=True
+        Check each file read from ``path`` against the SHA-256 that
+        :func:`cwru_checksums` holds for its id (ids without one are read
+        unchecked), and its drive-end sample count.
 
     Returns
     -------
@@ -268,7 +284,9 @@ def load_cwru(
     FileNotFoundError
         If ``path`` or a requested file is missing, or nothing matches.
     ValueError
-        On an unknown filter value or channel, or a file that cannot be read.
+        On an unknown filter value or channel, a file that cannot be read, or
+        (with ``verify``) a file whose content is not the catalogued one:
+        the message names the file and both digests.
 
     See Also
     --------
@@ -317,6 +335,9 @@ def load_cwru(
                         f"CWRU file {cwru_id}.mat not found under {folder}."
                     )
         selected = selected[selected["cwru_id"].isin(index)]
+        if verify:
+            for cwru_id in selected["cwru_id"]:
+                verify_cwru_file(index[cwru_id], cwru_id)
         signals = {
             cwru_id: read_cwru_mat(index[cwru_id], cwru_id, channels)
             for cwru_id in selected["cwru_id"]
