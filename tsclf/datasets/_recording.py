@@ -56,7 +56,15 @@ class Recording:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        signal = np.asarray(self.signal, dtype=np.float64)
+        raw = np.asarray(self.signal)
+        if not (np.issubdtype(raw.dtype, np.number) or raw.dtype == bool) or (
+            np.iscomplexobj(raw)
+        ):
+            raise TypeError(
+                f"Recording {self.name!r}: signal must hold real numbers, got "
+                f"dtype {raw.dtype}."
+            )
+        signal = raw.astype(np.float64)
         if signal.ndim == 1:
             signal = signal[np.newaxis, :]
         if signal.ndim != 2 or signal.shape[1] == 0:

@@ -71,27 +71,91 @@ def load_ts_file(
     Returns
     -------
     X : ndarray of shape (n_series, n_channels, length), dtype float64
-    y : ndarray of shape (n_series,), dtype str
+        Missing values (``?``, allowed by ``@missing true``) are NaN.
+    y : ndarray of shape (n_series,), dtype str, or None
+        None for an unlabelled file (``@classLabel false``).
 
     Raises
     ------
     FileNotFoundError
         If the file does not exist.
     ValueError
-        If the series have unequal lengths and ``unequal_length="error"``.
+        If the series have unequal lengths and ``unequal_length="error"``; if
+        a value is not a number (the message gives the file and line), is
+        infinite, or is missing (``?``, NaN) although the header says
+        ``@missing false``.
     """
     nested, y = _read_nested(path)
     X = _nested_to_3d(nested, unequal_length, pad_value, str(path))
-    return X, np.asarray(y, dtype=str)
+    header = _header(path)
+    if np.isinf(X).any():
+        series = int(np.argwhere(np.isinf(X))[0][0])
+        raise ValueError(f"{path}: series {series} holds an infinite value.")
+    if header.get("missing") == "false" and np.isnan(X).any():
+        series = int(np.argwhere(np.isnan(X))[0][0])
+        raise ValueError(
+            f"{path}: series {series} holds a missing value ('?' or NaN) although "
+            "the header says @missing false."
+        )
+    return X, None if y is None else np.asarray(y, dtype=str)
+
+
+def _header(path: str | os.PathLike) -> dict[str, str]:
+    """Read the ``@key value`` lines before ``@data``, keys lower-cased."""
+    header = {}
+    with Path(path).open(encoding="utf-8") as handle:
+        for line in handle:
+            line = line.strip()
+            if line.lower().startswith("@data"):
+                break
+            if line.startswith("@"):
+                key, _, value = line[1:].partition(" ")
+                header[key.lower()] = value.strip().lower()
+    return header
+
+
+def _first_bad_value(path: Path) -> str:
+    """``"line N: 'token'"`` of the first value that is not a number, or ""."""
+    in_data = False
+    labelled = _header(path).get("classlabel", "true").startswith("true")
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            line = line.strip()
+            if not in_data:
+                in_data = line.lower().startswith("@data")
+                continue
+            if not line or line.startswith("#"):
+                continue
+            dimensions = line.split(":")
+            for dimension in dimensions[:-1] if labelled else dimensions:
+                for token in dimension.strip("()").replace("(", ",").split(","):
+                    token = token.strip().rstrip(")")
+                    if not token or token == "?":
+                        continue
+                    try:
+                        float(token)
+                    except ValueError:
+                        return f"line {number}: {token!r}"
+    return ""
 
 
 def _read_nested(path: str | os.PathLike):
-    from sktime.datasets import load_from_tsfile
+    from sktime.datasets import load_from_tsfile, load_from_tsfile_to_dataframe
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f".ts file not found: {path}")
-    return load_from_tsfile(str(path), return_data_type="nested_univ")
+    labelled = _header(path).get("classlabel", "true").startswith("true")
+    try:
+        if labelled:
+            return load_from_tsfile(str(path), return_data_type="nested_univ")
+        # sktime's load_from_tsfile cannot return an unlabelled file's X alone.
+        return load_from_tsfile_to_dataframe(str(path)), None
+    except (ValueError, TypeError) as error:
+        where = _first_bad_value(path)
+        raise ValueError(
+            f"Could not read {path}" + (f" ({where})" if where else "") + f": {error}"
+        ) from error
 
 
 def _bundled_file(name: str, split: str) -> Path:

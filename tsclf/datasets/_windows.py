@@ -130,7 +130,8 @@ def make_windows(
         ``None`` means ``length``: contiguous windows without overlap, as in
         the reference study (1200 samples at 12 kHz).
     dtype : numpy dtype, default=numpy.float32
-        Data type of ``X``.
+        Floating data type of ``X`` (float16, float32 or float64); a value
+        out of its range raises rather than becoming infinite.
 
     Returns
     -------
@@ -142,7 +143,11 @@ def make_windows(
     ------
     ValueError
         If ``length`` or ``step`` is not positive, a window is longer than a
-        recording, or the recordings differ in rate or channels.
+        recording, the recordings differ in rate, channels or label names,
+        ``dtype`` is not floating, or a value does not fit in it.
+    MemoryError
+        If the windows do not fit in memory; the message gives the size
+        asked for and what to change.
 
     Examples
     --------
@@ -171,18 +176,44 @@ def make_windows(
     channel_sets = {rec.channels for rec in recordings}
     if len(channel_sets) > 1:
         raise ValueError(f"Recordings have different channels: {channel_sets}.")
+    label_sets = {tuple(sorted(rec.labels)) for rec in recordings}
+    if len(label_sets) > 1:
+        raise ValueError(
+            f"Recordings have different label names {sorted(label_sets)}; every "
+            "recording needs a label for every task."
+        )
+    dtype = np.dtype(dtype)
+    if not np.issubdtype(dtype, np.floating):
+        raise ValueError(f"dtype must be a floating type, got {dtype}.")
     length = _to_samples(length, rate, "length")
     step = length if step is None else _to_samples(step, rate, "step")
-    blocks, groups, starts, rows = [], [], [], []
     for rec in recordings:
         if rec.n_samples < length:
             raise ValueError(
                 f"Window length {length} is longer than recording {rec.name!r} "
                 f"({rec.n_samples} samples)."
             )
+    n_windows_total = sum((rec.n_samples - length) // step + 1 for rec in recordings)
+    n_bytes = n_windows_total * len(recordings[0].channels) * length * dtype.itemsize
+    blocks, groups, starts, rows = [], [], [], []
+    for rec in recordings:
         view = sliding_window_view(rec.signal, length, axis=-1)[:, ::step]
         n_windows = view.shape[1]
-        blocks.append(np.ascontiguousarray(view.transpose(1, 0, 2), dtype=dtype))
+        try:
+            block = np.ascontiguousarray(view.transpose(1, 0, 2), dtype=dtype)
+        except MemoryError as error:
+            raise MemoryError(
+                f"make_windows needs {n_bytes / 2**30:.1f} GiB for {n_windows_total} "
+                f"windows of {length} samples every {step}; use a larger step, "
+                "fewer recordings or a smaller dtype."
+            ) from error
+        if not np.isfinite(block).all():
+            raise ValueError(
+                f"Recording {rec.name!r} holds values beyond the range of {dtype} "
+                f"(largest magnitude {np.abs(rec.signal).max():.3g}); use a wider "
+                "dtype."
+            )
+        blocks.append(block)
         groups.append(np.full(n_windows, rec.name, dtype=object))
         starts.append(np.arange(n_windows, dtype=np.int64) * step)
         rows.append((n_windows, rec))
@@ -191,8 +222,16 @@ def make_windows(
     metadata = pd.DataFrame(
         [{"recording": rec.name, **rec.metadata} for _, rec in rows]
     ).iloc[per_window]
+    try:
+        X = np.concatenate(blocks)
+    except MemoryError as error:
+        raise MemoryError(
+            f"make_windows needs {n_bytes / 2**30:.1f} GiB for {n_windows_total} "
+            f"windows of {length} samples every {step}; use a larger step, fewer "
+            "recordings or a smaller dtype."
+        ) from error
     return Windows(
-        X=np.concatenate(blocks),
+        X=X,
         y=labels.reset_index(drop=True),
         groups=np.concatenate(groups),
         starts=np.concatenate(starts),

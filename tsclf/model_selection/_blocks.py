@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from numbers import Integral
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import Interval, validate_params
 
 from tsclf.utils.labels import joint_labels
 
@@ -41,6 +43,18 @@ def _lone_recordings(y: np.ndarray, groups: np.ndarray) -> list:
     return [members[0] for members in per_class if len(members) == 1]
 
 
+@validate_params(
+    {
+        "groups": ["array-like"],
+        "starts": ["array-like"],
+        "length": [Interval(Integral, 1, None, closed="left")],
+        "y": ["array-like", None],
+        "recordings": [list, None],
+        "n_blocks": [Interval(Integral, 2, None, closed="left")],
+        "gap": [Interval(Integral, 0, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def block_groups(
     groups: np.ndarray,
     starts: np.ndarray,
@@ -111,10 +125,11 @@ def block_groups(
     """
     groups = np.asarray(groups, dtype=object)
     starts = np.asarray(starts, dtype=np.int64)
-    if n_blocks < 2:
-        raise ValueError(f"n_blocks must be at least 2, got {n_blocks}.")
-    if gap < 0:
-        raise ValueError(f"gap must be non-negative, got {gap}.")
+    if groups.shape != starts.shape or groups.ndim != 1:
+        raise ValueError(
+            f"groups and starts must be 1-D and aligned, got shapes {groups.shape} "
+            f"and {starts.shape}."
+        )
     if recordings is None:
         if y is None:
             raise ValueError("Pass `y` to find lone recordings, or `recordings`.")

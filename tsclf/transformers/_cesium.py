@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from numbers import Integral
 from typing import ClassVar
@@ -180,7 +181,7 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         self.features_ = self._check_features()
-        X = validate_series(self, X, reset=True)
+        X = _at_least_two_samples(validate_series(self, X, reset=True))
         self.n_channels_ = X.shape[1]
         return self
 
@@ -197,13 +198,25 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
             Feature-major: all channels of the first feature, then the next.
         """
         check_is_fitted(self)
-        X = validate_series(self, X, reset=False)
+        X = _at_least_two_samples(validate_series(self, X, reset=False))
         chunks = self._chunks(X.shape[0])
         args = (self.sampling_rate, self.features_, self.engine)
         parts = Parallel(n_jobs=self.n_jobs)(
             delayed(_features_chunk)(X[chunk], *args) for chunk in chunks
         )
-        return np.concatenate(parts)
+        features = np.concatenate(parts)
+        bad = ~np.isfinite(features)
+        if bad.any():
+            names = self.get_feature_names_out()[bad.any(axis=0)].tolist()
+            warnings.warn(
+                f"CesiumFeatures: {int(bad.any(axis=1).sum())} of {len(features)} "
+                f"windows gave non-finite values for {names}, as cesium does on "
+                "constant (or near-constant) windows and extreme amplitudes. "
+                "Impute or drop them before a model that refuses NaN.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        return features
 
     def _chunks(self, n_series: int) -> list[np.ndarray]:
         """Split the series into pieces for the workers."""
@@ -237,3 +250,13 @@ class CesiumFeatures(TransformerMixin, BaseEstimator):
             ],
             dtype=object,
         )
+
+
+def _at_least_two_samples(X: np.ndarray) -> np.ndarray:
+    """``X`` itself, once checked to hold windows of two samples or more."""
+    if X.shape[2] < 2:
+        raise ValueError(
+            f"CesiumFeatures needs windows of at least 2 samples, got {X.shape[2]} "
+            "(its moments, spectrum and period have no meaning on one sample)."
+        )
+    return X
