@@ -37,6 +37,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import recall_score
 from sklearn.preprocessing import OrdinalEncoder, StandardScaler
 
+from benchmarks.outputs import save_side_results
 from benchmarks.protocols import load_problem
 from tsclf.metrics import joint_accuracy, task_score
 from tsclf.transformers import CesiumFeatures
@@ -133,11 +134,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         "Cesium features and a random forest; mean over the three folds.\n\n"
         f"{summary.to_markdown(floatfmt='.3f')}\n"
     )
-    print(text)
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        results.to_csv(args.out / "results.csv", index=False)
-        (args.out / "summary.md").write_text(text)
+    save_side_results(results, text, args.out)
     return summary
 
 

@@ -23,6 +23,16 @@ def machine() -> str:
     )
 
 
+def save_side_results(results: pd.DataFrame, summary: str, folder: Path | None) -> None:
+    """Print a side script's summary; save it and its rows under ``folder``."""
+    print(summary)
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    results.to_csv(folder / "results.csv", index=False)
+    (folder / "summary.md").write_text(summary)
+
+
 def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
     """Print and save tables and figures; return the Markdown summary."""
     import matplotlib

@@ -24,7 +24,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import platform
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ import pandas as pd
 
 from benchmarks.measure import run_fold
 from benchmarks.models import MODELS, Context
+from benchmarks.outputs import machine, save_side_results
 from benchmarks.protocols import load_problem
 
 
@@ -103,18 +103,13 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     table["time_ratio_to_float32"] = table["s_per_epoch"] / table["model"].map(base)
     text = (
         f"Command: `python -m benchmarks.precision_speed --epochs {args.epochs} "
-        f"--fold {args.fold}`\n\nMachine: {platform.platform()}, "
-        f"{torch.get_num_threads()} torch threads, torch {torch.__version__}, "
-        f"device {args.device}\n\n"
+        f"--fold {args.fold}`\n\nMachine: {machine()}, "
+        f"{torch.get_num_threads()} torch threads, device {args.device}\n\n"
         f"CWRU leave-one-load-out, held-out {args.fold}; {args.epochs} epochs each, "
         "early stopping off, seed "
         f"{args.seed}.\n\n{table.to_markdown(index=False, floatfmt='.3f')}\n"
     )
-    print(text)
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.out / "results.csv", index=False)
-        (args.out / "summary.md").write_text(text)
+    save_side_results(table, text, args.out)
     return table
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tsclf.datasets._cwru import BUNDLE_FILE, EMBEDDED_IDS, read_cwru_mat
+from tsclf.datasets._cwru import BUNDLE_FILE, EMBEDDED_IDS
+from tsclf.datasets._cwru_mat import read_cwru_mat
 from tsclf.datasets._quantized import decode, encode
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,13 +1,9 @@
 """Data: recordings, windows cut from them, CWRU, UCR/UEA and synthetic sets."""
 
-from tsclf.datasets._cwru import (
-    CWRU_CHANNELS,
-    EMBEDDED_IDS,
-    load_cwru,
-    read_cwru_mat,
-)
+from tsclf.datasets._cwru import EMBEDDED_IDS, load_cwru
 from tsclf.datasets._cwru_catalog import NOT_APPLICABLE, TASKS, cwru_catalog
 from tsclf.datasets._cwru_checksums import cwru_checksums
+from tsclf.datasets._cwru_mat import CWRU_CHANNELS, read_cwru_mat
 from tsclf.datasets._cwru_windows import load_cwru_windows
 from tsclf.datasets._download import CWRU_BASE_URL, cwru_data_home, fetch_cwru
 from tsclf.datasets._recording import Recording, recordings_frame

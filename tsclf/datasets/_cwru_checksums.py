@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from tsclf.datasets._cwru_mat import read_cwru_mat
+
 CHECKSUM_FILE = "cwru_checksums.csv"
 
 
@@ -92,8 +94,6 @@ def verify_cwru_file(file: str | os.PathLike, cwru_id: int) -> None:
 
 def _sample_counts(file, cwru_id: int) -> str:
     """``"; it holds N drive-end samples where M are expected"``, if readable."""
-    from tsclf.datasets._cwru import read_cwru_mat
-
     expected = int(cwru_checksums().loc[cwru_id, "n_samples"])
     try:
         found = read_cwru_mat(file, cwru_id, ("DE",))[0].shape[1]

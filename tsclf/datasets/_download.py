@@ -10,9 +10,10 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from tsclf.datasets._cwru import EMBEDDED_IDS, read_cwru_mat
+from tsclf.datasets._cwru import EMBEDDED_IDS
 from tsclf.datasets._cwru_catalog import cwru_catalog
 from tsclf.datasets._cwru_checksums import verify_cwru_file
+from tsclf.datasets._cwru_mat import read_cwru_mat
 
 #: Where the CWRU Bearing Data Center serves ``<id>.mat``.
 CWRU_BASE_URL = "https://engineering.case.edu/sites/default/files/"

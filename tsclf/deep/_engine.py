@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import warnings
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -23,17 +22,22 @@ import torch
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from tsclf.augmentation import AugmentBatch
 from tsclf.deep._callbacks import policy_callbacks
-from tsclf.deep._forward import network_logits, recompute_batchnorm, resolve_device
+from tsclf.deep._forward import (
+    check_network_runs,
+    network_logits,
+    recompute_batchnorm,
+    resolve_device,
+)
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._params import DeepParams
 from tsclf.deep._precision import PRECISIONS, PrecisionNet, check_precision
-from tsclf.exceptions import NoValidationWarning, UngroupedValidationWarning
-from tsclf.model_selection import ValidationSplit
+from tsclf.deep._validation import validation_split
+from tsclf.deep._weights import target_rows, with_sample_weight
 from tsclf.transformers import WindowStandardizer
 from tsclf.utils.validation import validate_series
 
@@ -218,44 +222,6 @@ class BaseDeepEstimator(DeepParams):
             return X
         return np.asarray(self.preprocessor_.transform(X), dtype=np.float32)
 
-    def _validation_split(self, n_samples: int, y_split, groups, rng):
-        """Train and validation positions, or None without validation."""
-        setting = self.validation
-        if setting is None:
-            return None
-        if isinstance(setting, str | Real):
-            if groups is None:
-                warnings.warn(
-                    f"{type(self).__name__} holds out validation windows at random: "
-                    "fit got no groups. Windows of one recording are near-copies, "
-                    "so early stopping would judge the network on recordings it "
-                    "trains on. Pass groups= to fit (inside a search or "
-                    "cross_validate: enable metadata routing, tsclf estimators "
-                    "request groups by default), or set validation to a splitter; "
-                    "see tsclf.exceptions.UngroupedValidationWarning.",
-                    UngroupedValidationWarning,
-                    stacklevel=4,
-                )
-            test_size = 0.2 if isinstance(setting, str) else float(setting)
-            setting = ValidationSplit(test_size, random_state=rng)
-        split = next(iter(setting.split(np.zeros(n_samples), y_split, groups)), None)
-        if split is None:
-            n_groups = "no" if groups is None else len(np.unique(groups))
-            warnings.warn(
-                f"validation={self.validation!r} found nothing to hold out in "
-                f"{n_samples} samples with {n_groups} groups: training runs without "
-                "validation, and early stopping watches the training loss. Pass "
-                "more groups, or validation=None to say so.",
-                NoValidationWarning,
-                stacklevel=4,
-            )
-        elif len(split[0]) < 2 or len(split[1]) < 1:
-            raise ValueError(
-                f"validation={self.validation!r} gave {len(split[0])} training "
-                f"and {len(split[1])} validation samples; it needs 2 and 1."
-            )
-        return split
-
     # -- training -------------------------------------------------------------
 
     def _scoring_callbacks(self, has_validation: bool) -> list:
@@ -295,14 +261,14 @@ class BaseDeepEstimator(DeepParams):
             raise ValueError(
                 f"groups has {groups.shape[0]} entries for {X.shape[0]} samples."
             )
-        split = self._validation_split(X.shape[0], y_split, groups, rng)
-        y = _with_sample_weight(y, sample_weight, X)
+        split = validation_split(self, X.shape[0], y_split, groups, rng)
+        y = with_sample_weight(y, sample_weight, X)
         if split is None:
             train_split, X_train, y_train = None, X, y
         else:
             train, valid = split
-            train_split = predefined_split(Dataset(X[valid], _rows(y, valid)))
-            X_train, y_train = X[train], _rows(y, train)
+            train_split = predefined_split(Dataset(X[valid], target_rows(y, valid)))
+            X_train, y_train = X[train], target_rows(y, train)
         shape = X.shape[2:]
         components = {
             "iterator_train__shuffle": True,
@@ -332,7 +298,12 @@ class BaseDeepEstimator(DeepParams):
             "module__n_timepoints": shape[0] if len(shape) == 1 else shape,
             "module__n_outputs": n_outputs,
         }
-        self._check_network_takes(X, components)
+        check_network_runs(
+            self.module,
+            {k[8:]: v for k, v in components.items() if k.startswith("module__")},
+            X.shape[1:],
+            owner=type(self).__name__,
+        )
         has_validation = split is not None
         callbacks = [
             *policy_callbacks(self, has_validation=has_validation),
@@ -362,28 +333,6 @@ class BaseDeepEstimator(DeepParams):
             net.fit(X_train, y_train)
         self.net_ = net
         self.n_epochs_ = len(net.history)
-
-    def _check_network_takes(self, X: np.ndarray, components: dict) -> None:
-        """Build the network once and run it on two windows of ``X``'s shape.
-
-        Series shorter than a network's pooling or kernels fail inside torch
-        with a message about tensor sizes; this says which estimator, which
-        shape and why. The global random state is left as it was.
-        """
-        prefix = "module__"
-        params = {
-            k[len(prefix) :]: v for k, v in components.items() if k.startswith(prefix)
-        }
-        with torch.random.fork_rng(devices=[]), torch.no_grad():
-            try:
-                network = self.module(**params).eval()
-                network(torch.zeros((2, *X.shape[1:]), dtype=torch.float32))
-            except RuntimeError as error:
-                raise ValueError(
-                    f"{type(self).__name__} cannot run {self.module.__name__} on "
-                    f"windows of shape {X.shape[1:]} (after the preprocessor): "
-                    f"{error}. Use longer windows or a network with less pooling."
-                ) from error
 
     # -- fitted -------------------------------------------------------------
 
@@ -464,26 +413,3 @@ class BaseDeepEstimator(DeepParams):
         tags.target_tags.multi_output = True
         tags.non_deterministic = self.device != "cpu" and torch.cuda.is_available()
         return tags
-
-
-def _with_sample_weight(y: np.ndarray, sample_weight, X) -> np.ndarray | dict:
-    """Targets with their sample weights, or as they are without weights.
-
-    Uniform weights change nothing (each loss is a weighted mean), so they
-    train exactly as no weights.
-    """
-    if sample_weight is None:
-        return y
-    weights = _check_sample_weight(
-        sample_weight, X, dtype=np.float32, ensure_non_negative=True
-    )
-    if np.all(weights == weights[0]):
-        return y
-    return {"target": y, "sample_weight": weights}
-
-
-def _rows(y, positions: np.ndarray):
-    """Rows of the targets, with their weights when they carry them."""
-    if isinstance(y, dict):
-        return {key: value[positions] for key, value in y.items()}
-    return y[positions]

@@ -87,3 +87,36 @@ def recompute_batchnorm(net, X, y=None) -> None:
     loader = net.get_iterator(net.get_dataset(X, y), training=False)
     update_bn(loader, net.module_, device=net.device)
     net.module_.eval()
+
+
+def check_network_runs(module: type, params: dict, shape: tuple, *, owner: str) -> None:
+    """Build ``module`` once and run it on two inputs of ``shape``.
+
+    Series shorter than a network's pooling or kernels fail inside torch with
+    a message about tensor sizes; this says which estimator, which shape and
+    why. The global random state is left as it was.
+
+    Parameters
+    ----------
+    module : type of torch.nn.Module
+    params : dict
+        Its constructor arguments, shape included.
+    shape : tuple of int
+        One input without the batch axis.
+    owner : str
+        The estimator's name, for the message.
+
+    Raises
+    ------
+    ValueError
+        When the network cannot run on that shape.
+    """
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        try:
+            module(**params).eval()(torch.zeros((2, *shape), dtype=torch.float32))
+        except RuntimeError as error:
+            raise ValueError(
+                f"{owner} cannot run {module.__name__} on windows of shape {shape} "
+                f"(after the preprocessor): {error}. Use longer windows or a "
+                "network with less pooling."
+            ) from error

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import _check_sample_weight
 
 from tsclf.deep._losses import IGNORE_INDEX
 
@@ -101,3 +102,49 @@ def class_weight_tensors(
         full[present] = weight
         weights.append(torch.as_tensor(full, dtype=torch.float32))
     return weights
+
+
+def with_sample_weight(y: np.ndarray, sample_weight, X) -> np.ndarray | dict:
+    """Attach the sample weights to the targets (none or uniform: targets alone).
+
+    Uniform weights change nothing (each loss is a weighted mean), so they
+    train exactly as no weights.
+
+    Parameters
+    ----------
+    y : ndarray
+        Training targets (head codes or scaled values).
+    sample_weight : array-like of shape (n_samples,) or None
+    X : ndarray
+        The samples, for the length check.
+
+    Returns
+    -------
+    y : ndarray or dict
+        ``{"target": y, "sample_weight": weights}`` for non-uniform weights.
+    """
+    if sample_weight is None:
+        return y
+    weights = _check_sample_weight(
+        sample_weight, X, dtype=np.float32, ensure_non_negative=True
+    )
+    if np.all(weights == weights[0]):
+        return y
+    return {"target": y, "sample_weight": weights}
+
+
+def target_rows(y, positions: np.ndarray):
+    """Take rows of the targets, with their weights when they carry them.
+
+    Parameters
+    ----------
+    y : ndarray or dict
+    positions : ndarray
+
+    Returns
+    -------
+    rows : ndarray or dict
+    """
+    if isinstance(y, dict):
+        return {key: value[positions] for key, value in y.items()}
+    return y[positions]

@@ -1,0 +1,72 @@
+"""Which training windows a deep estimator holds out to validate on."""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Real
+
+import numpy as np
+
+from tsclf.exceptions import NoValidationWarning, UngroupedValidationWarning
+from tsclf.model_selection import ValidationSplit
+
+
+def validation_split(estimator, n_samples: int, y_split, groups, rng):
+    """Train and validation positions for ``estimator.validation``, or None.
+
+    ``"auto"`` and a float hold out a share with
+    :class:`~tsclf.model_selection.ValidationSplit` (whole groups when there
+    are groups; without groups it warns,
+    :class:`~tsclf.exceptions.UngroupedValidationWarning`); a splitter gives
+    its first split. When nothing can be held out it warns
+    (:class:`~tsclf.exceptions.NoValidationWarning`) and returns None.
+
+    Parameters
+    ----------
+    estimator : BaseDeepEstimator
+    n_samples : int
+    y_split : ndarray or None
+        What the splitter stratifies by (joint labels for classifiers).
+    groups : ndarray or None
+    rng : RandomState
+
+    Returns
+    -------
+    split : (train, valid) or None
+    """
+    setting = estimator.validation
+    if setting is None:
+        return None
+    name = type(estimator).__name__
+    if isinstance(setting, str | Real):
+        if groups is None:
+            warnings.warn(
+                f"{name} holds out validation windows at random: fit got no "
+                "groups. Windows of one recording are near-copies, so early "
+                "stopping would judge the network on recordings it trains on. Pass "
+                "groups= to fit (inside a search or cross_validate: enable "
+                "metadata routing, tsclf estimators request groups by default), or "
+                "set validation to a splitter; see "
+                "tsclf.exceptions.UngroupedValidationWarning.",
+                UngroupedValidationWarning,
+                stacklevel=4,
+            )
+        test_size = 0.2 if isinstance(setting, str) else float(setting)
+        setting = ValidationSplit(test_size, random_state=rng)
+    split = next(iter(setting.split(np.zeros(n_samples), y_split, groups)), None)
+    if split is None:
+        n_groups = "no" if groups is None else len(np.unique(groups))
+        warnings.warn(
+            f"validation={estimator.validation!r} found nothing to hold out in "
+            f"{n_samples} samples with {n_groups} groups: training runs without "
+            "validation, and early stopping watches the training loss. Pass more "
+            "groups, or validation=None to say so.",
+            NoValidationWarning,
+            stacklevel=4,
+        )
+    elif len(split[0]) < 2 or len(split[1]) < 1:
+        raise ValueError(
+            f"validation={estimator.validation!r} gave {len(split[0])} training "
+            f"and {len(split[1])} validation samples; it needs 2 and 1."
+        )
+    return split
