@@ -89,6 +89,20 @@ def test_sktime_evaluate_scores_a_tsclf_classifier(basic_motions):
     assert np.isfinite(results["test_accuracy_score"]).all()
 
 
+def test_a_tsclf_classifier_sits_in_an_sktime_pipeline():
+    from sktime.transformations.panel.padder import PaddingTransformer
+
+    from tsclf.datasets import make_spike_anomaly
+
+    X, y = make_spike_anomaly(n_samples=40, random_state=0)
+    clf = SktimeClassifier(tiny(CNNClassifier, max_epochs=1, validation=None))
+    pipeline = PaddingTransformer(pad_length=60) * clf
+    panel = convert_to(X, to_type="nested_univ")
+    assert type(pipeline).__name__ == "ClassifierPipeline"
+    assert pipeline.fit(panel, y).predict(panel).shape == (40,)
+    assert pipeline.classifier_.estimator_.n_timepoints_ == 60  # padded first
+
+
 def test_the_sktime_adapter_passes_sktime_checks():
     from sktime.utils.estimator_checks import check_estimator
 
