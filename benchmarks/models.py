@@ -34,8 +34,9 @@ And, for the shift suite, the same networks trained on augmented batches
 on the unlabelled test windows before predicting them (``adapt``, AdaBN);
 ``cnn-mix``, the CNN trained on batches where half the windows are blended
 with another window of the same labels (:class:`~tsclf.augmentation.SameLabelMix`);
-and ``cnn-spectrogram``, the CNN on each window's spectrogram with the
-frequencies as channels (band energies over time), what the analyst reads.
+``cnn-spectrogram``, the CNN on each window's spectrogram with the
+frequencies as channels (band energies over time), what the analyst reads,
+and ``cnn-spectrogram-adabn``, that CNN adapted to the test windows.
 """
 
 from __future__ import annotations
@@ -214,6 +215,11 @@ def robust_augmentation(without: tuple[type, ...] = ()) -> list:
     return [t for t in transforms if not isinstance(t, without)]
 
 
+# The CNN on each window's spectrogram, frequencies as channels.
+SPECTROGRAM_CNN = {
+    "cls": classification.CNNClassifier,
+    "preprocessor": make_pipeline(WindowStandardizer(), SpectrogramChannels()),
+}
 FULL_RESOLUTION_BLOCKS = ((32, 64, 7, 1), (64, 128, 5, 1), (128, 128, 3, 1))
 FCN_SETTINGS = {
     "module__filters": (128, 256, 128),
@@ -280,13 +286,8 @@ MODELS: dict[str, ModelSpec] = {
     "cnn-mix": ModelSpec(
         "deep", _deep(classification.CNNClassifier, augmentation=[SameLabelMix()])
     ),
-    "cnn-spectrogram": ModelSpec(
-        "deep",
-        _deep(
-            classification.CNNClassifier,
-            preprocessor=make_pipeline(WindowStandardizer(), SpectrogramChannels()),
-        ),
-    ),
+    "cnn-spectrogram": ModelSpec("deep", _deep(**SPECTROGRAM_CNN)),
+    "cnn-spectrogram-adabn": ModelSpec("deep", _deep(**SPECTROGRAM_CNN), adapt=True),
     # The ablation of cnn-robust: one change at a time.
     "cnn-robust-no-bandlimit": ModelSpec(
         "deep",

@@ -41,7 +41,7 @@ ROBUST = ("cnn-robust", "resnet-robust", "cnn-adabn", "cnn-mix")
 # the full suite's plan and published figures stay as they ran.
 # What each piece of cnn-robust's augmentation adds, one change at a time.
 ABLATION = ("cnn-robust-no-bandlimit", "cnn-bandlimit-only")
-SHIFT_ONLY = ("lite", "cnn-spectrogram", *ROBUST, *ABLATION)
+SHIFT_ONLY = ("lite", "cnn-spectrogram", "cnn-spectrogram-adabn", *ROBUST, *ABLATION)
 ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS + SHIFT_ONLY)
 # Short series: InceptionTime and LSTM-FCN train for hundreds of epochs on
 # UCR; on OSULeaf, ACSF1 and PLAID that takes hours per seed on a CPU.
@@ -86,7 +86,14 @@ SUITES: dict[str, tuple[Part, ...]] = {
         ),
         Part(
             ("lolo", *SHIFT_PROTOCOLS),
-            ("cnn", "resnet", "lite", "cnn-spectrogram", *ROBUST),
+            (
+                "cnn",
+                "resnet",
+                "lite",
+                "cnn-spectrogram",
+                "cnn-spectrogram-adabn",
+                *ROBUST,
+            ),
             seeds=3,
         ),
         Part(("lolo", *SHIFT_PROTOCOLS), ABLATION, seeds=3),
