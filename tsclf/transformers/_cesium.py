@@ -256,7 +256,8 @@ def _at_least_two_samples(X: np.ndarray) -> np.ndarray:
     """``X`` itself, once checked to hold windows of two samples or more."""
     if X.shape[2] < 2:
         raise ValueError(
-            f"CesiumFeatures needs windows of at least 2 samples, got {X.shape[2]} "
-            "(its moments, spectrum and period have no meaning on one sample)."
+            "CesiumFeatures needs windows of at least 2 samples, got "
+            f"{X.shape[2]} feature(s) per window (its moments, spectrum and period "
+            "have no meaning on one sample)."
         )
     return X
