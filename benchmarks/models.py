@@ -36,7 +36,9 @@ on the unlabelled test windows before predicting them (``adapt``, AdaBN);
 with another window of the same labels (:class:`~tsclf.augmentation.SameLabelMix`);
 ``cnn-spectrogram``, the CNN on each window's spectrogram with the
 frequencies as channels (band energies over time), what the analyst reads,
-and ``cnn-spectrogram-adabn``, that CNN adapted to the test windows.
+``cnn-spectrogram-adabn``, that CNN adapted to the test windows, and
+``cnn-spectrogram-swa`` and ``cnn-spectrogram-mix``, that CNN with stochastic
+weight averaging or ``SameLabelMix``: one piece at a time.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from tsclf.augmentation import (
     SameLabelMix,
     TimeStretch,
 )
+from tsclf.deep import WeightAveraging
 from tsclf.transformers import (
     BandEnergies,
     CesiumFeatures,
@@ -288,6 +291,13 @@ MODELS: dict[str, ModelSpec] = {
     ),
     "cnn-spectrogram": ModelSpec("deep", _deep(**SPECTROGRAM_CNN)),
     "cnn-spectrogram-adabn": ModelSpec("deep", _deep(**SPECTROGRAM_CNN), adapt=True),
+    # One robustness piece at a time on the spectrogram CNN (fast to fit).
+    "cnn-spectrogram-swa": ModelSpec(
+        "deep", _deep(**SPECTROGRAM_CNN, callbacks=[WeightAveraging()])
+    ),
+    "cnn-spectrogram-mix": ModelSpec(
+        "deep", _deep(**SPECTROGRAM_CNN, augmentation=[SameLabelMix()])
+    ),
     # The ablation of cnn-robust: one change at a time.
     "cnn-robust-no-bandlimit": ModelSpec(
         "deep",

@@ -40,7 +40,12 @@ ROBUST = ("cnn-robust", "resnet-robust", "cnn-adabn", "cnn-mix")
 # Models added after the full suite ran: in the shift suite only, so that
 # the full suite's plan and published figures stay as they ran.
 # What each piece of cnn-robust's augmentation adds, one change at a time.
-ABLATION = ("cnn-robust-no-bandlimit", "cnn-bandlimit-only")
+ABLATION = (
+    "cnn-robust-no-bandlimit",
+    "cnn-bandlimit-only",
+    "cnn-spectrogram-swa",
+    "cnn-spectrogram-mix",
+)
 SHIFT_ONLY = ("lite", "cnn-spectrogram", "cnn-spectrogram-adabn", *ROBUST, *ABLATION)
 ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS + SHIFT_ONLY)
 # Short series: InceptionTime and LSTM-FCN train for hundreds of epochs on
