@@ -31,7 +31,7 @@ IGNORED = ("n_jobs", "device", "verbose")
 def fingerprint(estimator, fit_groups: np.ndarray | None = None) -> str:
     """Short hash of an estimator's settings (and a deep model's ``groups``)."""
     params = sorted(
-        (name, repr(value), _class_defaults(value) + _element_params(value))
+        (name, _stable_repr(value), _class_defaults(value) + _element_params(value))
         for name, value in estimator.get_params(deep=True).items()
         if not name.endswith(IGNORED) and not hasattr(value, "get_params")
     )
@@ -39,6 +39,22 @@ def fingerprint(estimator, fit_groups: np.ndarray | None = None) -> str:
     if fit_groups is not None:
         text += "|groups:" + ",".join(map(str, fit_groups))
     return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def _stable_repr(value) -> str:
+    """``repr(value)``, without the memory addresses some objects print.
+
+    A skorch callback's default repr names its address, which differs from
+    one process to the next; such objects are named by their class instead
+    (their parameters count through :func:`_element_params`). Other values
+    keep their repr, so existing keys do not move.
+    """
+    text = repr(value)
+    if " at 0x" not in text:
+        return text
+    if isinstance(value, list | tuple):
+        return repr([_stable_repr(item) for item in value])
+    return type(value).__name__
 
 
 def _element_params(value) -> str:

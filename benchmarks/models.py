@@ -38,7 +38,8 @@ with another window of the same labels (:class:`~tsclf.augmentation.SameLabelMix
 frequencies as channels (band energies over time), what the analyst reads,
 ``cnn-spectrogram-adabn``, that CNN adapted to the test windows, and
 ``cnn-spectrogram-swa`` and ``cnn-spectrogram-mix``, that CNN with stochastic
-weight averaging or ``SameLabelMix``: one piece at a time.
+weight averaging or ``SameLabelMix``: one piece at a time
+(``cnn-spectrogram-mix-adabn``: mixing, then adapted to the test windows).
 """
 
 from __future__ import annotations
@@ -297,6 +298,11 @@ MODELS: dict[str, ModelSpec] = {
     ),
     "cnn-spectrogram-mix": ModelSpec(
         "deep", _deep(**SPECTROGRAM_CNN, augmentation=[SameLabelMix()])
+    ),
+    "cnn-spectrogram-mix-adabn": ModelSpec(
+        "deep",
+        _deep(**SPECTROGRAM_CNN, augmentation=[SameLabelMix()]),
+        adapt=True,
     ),
     # The ablation of cnn-robust: one change at a time.
     "cnn-robust-no-bandlimit": ModelSpec(

@@ -45,6 +45,7 @@ ABLATION = (
     "cnn-bandlimit-only",
     "cnn-spectrogram-swa",
     "cnn-spectrogram-mix",
+    "cnn-spectrogram-mix-adabn",
 )
 SHIFT_ONLY = ("lite", "cnn-spectrogram", "cnn-spectrogram-adabn", *ROBUST, *ABLATION)
 ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS + SHIFT_ONLY)
