@@ -118,8 +118,7 @@ def fetch_cwru(
         try:
             _download(url, partial, timeout=timeout, retries=retries)
             try:
-                read_cwru_mat(partial, cwru_id, ("DE",))
-                verify_cwru_file(partial, cwru_id)
+                _check_file(partial, cwru_id)
             except ValueError as exc:
                 raise ValueError(f"Downloaded {url}: {exc}") from exc
             partial.replace(target)
@@ -145,11 +144,16 @@ def _checked_ids(ids: Sequence[int]) -> list[int]:
     return checked
 
 
+def _check_file(file: Path, cwru_id: int) -> None:
+    """Raise a ValueError unless ``file`` is a readable, catalogued CWRU file."""
+    read_cwru_mat(file, cwru_id, ("DE",))
+    verify_cwru_file(file, cwru_id)
+
+
 def _is_valid(file: Path, cwru_id: int) -> bool:
-    """Whether a file already there is a readable, catalogued CWRU file."""
+    """Whether a file already there passes :func:`_check_file`."""
     try:
-        read_cwru_mat(file, cwru_id, ("DE",))
-        verify_cwru_file(file, cwru_id)
+        _check_file(file, cwru_id)
     except ValueError:
         return False
     return True

@@ -78,6 +78,13 @@ class ChannelScaler(SeriesOutputMixin, TransformerMixin, BaseEstimator):
         """(n, channels, length) as (n * length, channels)."""
         return X.transpose(0, 2, 1).reshape(-1, X.shape[1])
 
+    @staticmethod
+    def _windows(table: np.ndarray, shape: tuple, two_d: bool) -> np.ndarray:
+        """Undo :meth:`_table`: windows of ``shape`` (2-D again if given 2-D)."""
+        n, channels, length = shape
+        Z = table.reshape(n, length, channels).transpose(0, 2, 1)
+        return Z[:, 0, :] if two_d else Z
+
     def fit(self, X, y=None) -> ChannelScaler:
         """Fit a clone of ``scaler`` on the time points of every window.
 
@@ -111,8 +118,7 @@ class ChannelScaler(SeriesOutputMixin, TransformerMixin, BaseEstimator):
         two_d = np.asarray(X).ndim == 2  # (n, length) in, (n, length) out
         X = validate_series(self, X, reset=False, dtype=[np.float64, np.float32])
         table = np.asarray(self.scaler_.transform(self._table(X)), dtype=X.dtype)
-        Z = table.reshape(X.shape[0], X.shape[2], X.shape[1]).transpose(0, 2, 1)
-        return Z[:, 0, :] if two_d else Z
+        return self._windows(table, X.shape, two_d)
 
     def inverse_transform(self, X) -> np.ndarray:
         """Undo :meth:`transform`.
@@ -130,8 +136,7 @@ class ChannelScaler(SeriesOutputMixin, TransformerMixin, BaseEstimator):
         two_d = X.ndim == 2
         X = X[:, np.newaxis, :] if two_d else X
         table = self.scaler_.inverse_transform(self._table(X))
-        Z = table.reshape(X.shape[0], X.shape[2], X.shape[1]).transpose(0, 2, 1)
-        return Z[:, 0, :] if two_d else Z
+        return self._windows(table, X.shape, two_d)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
