@@ -112,3 +112,35 @@ def test_fetch_refuses_bad_settings(tmp_path, kwargs, error, message):
     with pytest.raises(error, match=message):
         fetch_cwru(**settings)
     assert list(tmp_path.iterdir()) == []
+
+
+_TS_HEADER = (
+    "@problemName t\n@timeStamps false\n@missing false\n@univariate true\n"
+    "@equalLength true\n@seriesLength 3\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("1,2,3:a\n1,x,3:b\n", r"line 10: 'x'"),
+        ("1,2,inf:a\n1,2,3:b\n", "series 0 holds an infinite value"),
+        ("1,2,3:a\n1,?,3:b\n", "series 1 holds a missing value"),
+    ],
+)
+def test_a_bad_ts_file_is_named_with_what_is_wrong(tmp_path, data, message):
+    from tsclf.datasets import load_ts_file
+
+    path = tmp_path / "bad.ts"
+    path.write_text(_TS_HEADER + "@classLabel true a b\n@data\n" + data)
+    with pytest.raises(ValueError, match=message):
+        load_ts_file(path)
+
+
+def test_an_unlabelled_ts_file_loads_without_labels(tmp_path):
+    from tsclf.datasets import load_ts_file
+
+    path = tmp_path / "unlabelled.ts"
+    path.write_text(_TS_HEADER + "@classLabel false\n@data\n1,2,3\n1,2,4\n")
+    X, y = load_ts_file(path)
+    assert X.shape == (2, 1, 3) and y is None

@@ -114,10 +114,9 @@ def _header(path: str | os.PathLike) -> dict[str, str]:
     return header
 
 
-def _first_bad_value(path: Path) -> str:
+def _first_bad_value(path: Path, labelled: bool) -> str:
     """``"line N: 'token'"`` of the first value that is not a number, or ""."""
     in_data = False
-    labelled = _header(path).get("classlabel", "true").startswith("true")
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             line = line.strip()
@@ -152,7 +151,7 @@ def _read_nested(path: str | os.PathLike):
         # sktime's load_from_tsfile cannot return an unlabelled file's X alone.
         return load_from_tsfile_to_dataframe(str(path)), None
     except (ValueError, TypeError) as error:
-        where = _first_bad_value(path)
+        where = _first_bad_value(path, labelled)
         raise ValueError(
             f"Could not read {path}" + (f" ({where})" if where else "") + f": {error}"
         ) from error
