@@ -29,6 +29,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -58,15 +59,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--n-windows", type=int, default=300)
     parser.add_argument("--models", nargs="+", choices=DEEP, default=DEEP)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=None, help="also write a CSV")
     return parser.parse_args(argv)
 
 
-def check(name: str, X, y, args) -> dict:
+def check(name: str, X, y, groups, args) -> dict:
     """Fit one classifier on both devices and compare."""
     cls = getattr(classification, name)
     settings = {"max_epochs": args.epochs, "random_state": args.seed}
-    on_cpu = cls(device="cpu", **settings).fit(X, y)
-    on_gpu = cls(device="cuda", **settings).fit(X, y)
+    on_cpu = cls(device="cpu", **settings).fit(X, y, groups=groups)
+    on_gpu = cls(device="cuda", **settings).fit(X, y, groups=groups)
     gap = max(
         float(np.abs(a - b).max())
         for a, b in zip(on_cpu.predict_proba(X), on_gpu.predict_proba(X), strict=True)
@@ -89,7 +91,9 @@ def check(name: str, X, y, args) -> dict:
         "pickle_predicts_on_cpu": loaded == list(map(str, on_gpu.predict(X).ravel())),
     }
     for precision in ("bfloat16", "float16"):
-        mixed = cls(device="cuda", precision=precision, **settings).fit(X, y)
+        mixed = cls(device="cuda", precision=precision, **settings).fit(
+            X, y, groups=groups
+        )
         probabilities = mixed.predict_proba(X)
         row[f"{precision}_s_per_epoch"] = float(np.mean(mixed.history_[:, "dur"]))
         row[f"{precision}_proba_gap"] = max(
@@ -110,10 +114,19 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     windows = load_cwru_windows()
     rng = np.random.default_rng(args.seed)
     keep = np.sort(rng.choice(len(windows), args.n_windows, replace=False))
-    X, y = windows.X[keep], windows.y.iloc[keep]
+    X, y, groups = windows.X[keep], windows.y.iloc[keep], windows.groups[keep]
     print(f"{torch.cuda.get_device_name()}; {len(X)} windows, {args.epochs} epochs")
-    table = pd.DataFrame([check(name, X, y, args) for name in args.models])
+    rows = []
+    for name in args.models:
+        try:
+            rows.append(check(name, X, y, groups, args))
+        except Exception as error:  # one model's failure is a finding, not the end
+            rows.append({"model": name, "error": f"{type(error).__name__}: {error}"})
+        print(pd.Series(rows[-1]).to_string(), flush=True)
+    table = pd.DataFrame(rows)
     print(table.to_markdown(index=False, floatfmt=".4g"))
+    if args.out is not None:
+        table.to_csv(args.out, index=False)
     return table
 
 

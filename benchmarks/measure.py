@@ -185,6 +185,8 @@ def run_fold(
         row["gpu_peak_mb"] = memory.gpu_peak_mb
     if hasattr(estimator, "n_epochs_"):
         row["epochs"] = estimator.n_epochs_
+    if hasattr(estimator, "device_"):  # fit times compare only on one device
+        row["device"] = str(estimator.device_)
     if heldout is not None:
         tail = heldout.scores_[-CURVE_TAIL:]
         row |= {"last5_min": min(tail), "last5_max": max(tail)}
