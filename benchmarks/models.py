@@ -48,13 +48,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import make_pipeline, make_union
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
-from sklearn.utils.validation import check_is_fitted
 
 from tsclf import classification
 from tsclf.augmentation import (
@@ -64,6 +63,7 @@ from tsclf.augmentation import (
     SameLabelMix,
     TimeStretch,
 )
+from tsclf.compose import JointLabelClassifier, SktimeTransformer
 from tsclf.deep import WeightAveraging
 from tsclf.transformers import (
     BandEnergies,
@@ -72,7 +72,6 @@ from tsclf.transformers import (
     SpectrogramChannels,
     WindowStandardizer,
 )
-from tsclf.utils.labels import joint_labels
 
 
 @dataclass(frozen=True)
@@ -119,42 +118,23 @@ def spectral_rf(context: Context) -> BaseEstimator:
     )
 
 
-class MiniRocketRidge(ClassifierMixin, BaseEstimator):
+def minirocket(context: Context) -> BaseEstimator:
     """MiniRocket features, scaling and RidgeClassifierCV (Dempster et al. 2021).
 
-    The steps run by hand rather than in a Pipeline: sktime transformers do
-    not nest in a scikit-learn 1.9 Pipeline (its callback context fails on
-    them). A 2-D ``y`` is encoded as one joint label.
+    sktime's transformer sits in the Pipeline through
+    :class:`~tsclf.compose.SktimeTransformer`; a 2-D ``y`` is one joint
+    label (:class:`~tsclf.compose.JointLabelClassifier`).
     """
+    from sklearn.linear_model import RidgeClassifierCV
+    from sktime.transformations.panel.rocket import MiniRocketMultivariate
 
-    def __init__(self, random_state: int | None = None) -> None:
-        self.random_state = random_state
-
-    def fit(self, X, y):
-        from sklearn.linear_model import RidgeClassifierCV
-        from sktime.transformations.panel.rocket import MiniRocketMultivariate
-
-        y = np.asarray(y)
-        self.multi_output_ = y.ndim == 2
-        labels = joint_labels(y) if self.multi_output_ else y
-        self.rocket_ = MiniRocketMultivariate(random_state=self.random_state).fit(X)
-        self.scaler_ = StandardScaler(with_mean=False)
-        features = self.scaler_.fit_transform(self.rocket_.transform(X))
-        self.ridge_ = RidgeClassifierCV(alphas=np.logspace(-3, 3, 10))
-        self.ridge_.fit(features, labels)
-        return self
-
-    def predict(self, X) -> np.ndarray:
-        check_is_fitted(self)
-        features = self.scaler_.transform(self.rocket_.transform(X))
-        predicted = self.ridge_.predict(features)
-        if self.multi_output_:
-            return np.array([label.split("|") for label in predicted])
-        return predicted
-
-
-def minirocket(context: Context) -> BaseEstimator:
-    return MiniRocketRidge(random_state=context.seed)
+    return JointLabelClassifier(
+        make_pipeline(
+            SktimeTransformer(MiniRocketMultivariate(random_state=context.seed)),
+            StandardScaler(with_mean=False),
+            RidgeClassifierCV(alphas=np.logspace(-3, 3, 10)),
+        )
+    )
 
 
 def deep_params(context: Context) -> dict:

@@ -148,6 +148,46 @@ def test_pickle_and_joblib_round_trip(tmp_path):
     assert len(loaded.history_) == 2
 
 
+@pytest.mark.parametrize("precision", ["float32", "float16"])
+def test_no_tensor_is_pickled_outside_the_device_mapped_state(precision):
+    # skorch maps the tensors of its cuda_dependent_attributes_ to the CPU
+    # when a GPU-trained net is loaded without CUDA; a tensor pickled
+    # anywhere else keeps its device, and loading fails on a CPU machine
+    # (found on an H200: the LR scheduler callback holds the optimizer).
+    import io
+
+    X, y = make_spike_anomaly(n_samples=60, random_state=0)
+    clf = CNNClassifier(max_epochs=2, precision=precision, random_state=0).fit(X, y)
+    found = []
+
+    class TensorSpy(pickle.Pickler):
+        def persistent_id(self, obj):
+            if isinstance(obj, torch.Tensor | torch.UntypedStorage):
+                found.append(obj)
+            return None
+
+    state = clf.net_.__getstate__()
+    for key, value in state.items():
+        if key not in ("__cuda_dependent_attributes__", "iterator_train__generator"):
+            TensorSpy(io.BytesIO()).dump(value)
+    assert found == []
+    TensorSpy(io.BytesIO()).dump({k: v for k, v in vars(clf).items() if k != "net_"})
+    assert found == []
+    restored = pickle.loads(pickle.dumps(clf))  # and the blob still loads
+    np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
+
+
+def test_predicting_leaves_the_global_torch_generator_alone():
+    X, y = make_spike_anomaly(n_samples=60, random_state=0)
+    clf = CNNClassifier(max_epochs=1, random_state=0).fit(X, y)
+    torch.manual_seed(123)
+    expected = torch.rand(1)
+    torch.manual_seed(123)
+    clf.predict(X)
+    clf.predict_proba(X)
+    assert torch.equal(torch.rand(1), expected)
+
+
 def test_clone_and_set_params_reach_the_network():
     clf = ResNetClassifier(module__shared_size=16, optimizer__weight_decay=0.05)
     assert clf.get_params()["module__shared_size"] == 16

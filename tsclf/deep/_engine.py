@@ -343,7 +343,7 @@ class BaseDeepEstimator(DeepParams):
         ``device_`` then follows the device the network landed on.
         """
         self.__dict__.update(state)
-        if "net_" in state:
+        if hasattr(state.get("net_"), "device"):  # not tsclf.export's placeholder
             self.device_ = str(self.net_.device)
 
     @property
@@ -356,7 +356,12 @@ class BaseDeepEstimator(DeepParams):
         """Run the network on validated, preprocessed X; one array per head."""
         check_is_fitted(self, "net_")
         X = self._transform_input(self._validate_X(X, reset=False))
-        return network_logits(self.net_, X)
+        # Building the batch loader draws from torch's global generator: a
+        # prediction must not move the user's random stream. (Not inside
+        # network_logits: the validation score calls it during training,
+        # and the cached benchmark fits were trained with that draw.)
+        with torch.random.fork_rng(devices=[]):
+            return network_logits(self.net_, X)
 
     def adapt(self, X, y=None) -> BaseDeepEstimator:
         """Re-estimate the network's normalisation statistics on new-domain data.

@@ -59,6 +59,19 @@ class PrecisionNet(NeuralNet):
         self.grad_scaler_ = (
             torch.amp.GradScaler(device_type) if self.precision == "float16" else None
         )
+        # skorch pickles the attributes named here apart and maps their
+        # tensors to the CPU when loaded without CUDA. Besides the module,
+        # optimizer and criterion, an LR scheduler callback holds the
+        # optimizer and the float16 scaler its scale: without this a model
+        # trained on a GPU did not unpickle on a machine without one.
+        self.cuda_dependent_attributes_ = [
+            *self.cuda_dependent_attributes_,
+            *(
+                prefix
+                for prefix in ("callbacks", "grad_scaler_")
+                if prefix not in self.cuda_dependent_attributes_
+            ),
+        ]
         return self
 
     def infer(self, x, **fit_params):

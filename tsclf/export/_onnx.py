@@ -1,0 +1,188 @@
+"""A fitted deep classifier as one ONNX graph: preprocessing, network, labels."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.utils.validation import check_is_fitted
+
+from tsclf.deep._classifier import BaseDeepClassifier
+from tsclf.export._torch_steps import torch_step
+
+
+class _Decode(torch.nn.Module):
+    """Head logits to per-task probabilities over ``classes_``, gates applied.
+
+    The torch twin of :meth:`MultiTaskLabelEncoder.predict_proba`: a gated
+    task's head probabilities are scaled by ``1 - P(gate)`` and ``P(gate)``
+    is put in the "not applicable" column.
+    """
+
+    def __init__(self, encoder) -> None:
+        super().__init__()
+        self.gates = list(encoder.gates_)
+        for task, gate in enumerate(self.gates):
+            if gate is None:
+                continue
+            is_na = encoder.classes_[task] == encoder.not_applicable
+            # Columns of [head * (1 - p), p] in the order of classes_.
+            order = np.empty(is_na.size, dtype=np.int64)
+            order[~is_na] = np.arange((~is_na).sum())
+            order[is_na] = (~is_na).sum()
+            self.register_buffer(f"order{task}", torch.from_numpy(order))
+
+    def forward(self, logits: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
+        heads = [torch.softmax(task.float(), dim=1) for task in logits]
+        probas = []
+        for task, head in enumerate(heads):
+            gate = self.gates[task]
+            if gate is None:
+                probas.append(head)
+                continue
+            p_na = heads[gate[0]][:, gate[1] : gate[1] + 1]
+            full = torch.cat([head * (1.0 - p_na), p_na], dim=1)
+            probas.append(full.index_select(1, getattr(self, f"order{task}")))
+        return tuple(probas)
+
+
+class DeployedClassifier(torch.nn.Module):
+    """Preprocessing, network and label decoding of a fitted classifier.
+
+    ``forward`` takes raw float32 series of shape (batch, channels, length)
+    and returns, for each task, the probabilities over its ``classes_`` and
+    the position of the most probable class.
+
+    Parameters
+    ----------
+    estimator : BaseDeepClassifier
+        Fitted.
+    preprocessing : bool, default=True
+        Include the fitted ``preprocessor_`` (see :func:`torch_step`).
+    """
+
+    def __init__(self, estimator: BaseDeepClassifier, preprocessing: bool = True):
+        super().__init__()
+        check_is_fitted(estimator, "net_")
+        step = estimator.preprocessor_ if preprocessing else None
+        self.preprocess = torch_step(step)
+        # A copy: moving it to the CPU must not move the estimator's network.
+        self.network = copy.deepcopy(estimator.net_.module_)
+        self.decode = _Decode(estimator.label_encoder_)
+
+    def forward(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        probas = self.decode(self.network(self.preprocess(series)))
+        labels = tuple(proba.argmax(dim=1) for proba in probas)
+        return probas + labels
+
+
+def export_onnx(
+    estimator: BaseDeepClassifier,
+    path: str | Path,
+    *,
+    preprocessing: bool = True,
+    opset_version: int = 18,
+) -> dict:
+    """Export a fitted deep classifier to ONNX, preprocessing and labels included.
+
+    The graph takes raw series (float32, shape ``(batch, channels,
+    length)``, any batch size) named ``series`` and returns ``proba_<t>``
+    (probabilities over task ``t``'s classes, as :meth:`predict_proba`) and
+    ``label_<t>`` (the position of the predicted class in ``classes[t]``)
+    for every task ``t``. The label metadata (classes per task, the "not
+    applicable" label and which task gates which) is stored in the model's
+    metadata under ``tsclf`` and written beside it as ``<path>.json``.
+
+    Parameters
+    ----------
+    estimator : BaseDeepClassifier
+        A fitted tsclf deep classifier.
+    path : str or path-like
+        The ``.onnx`` file to write.
+    preprocessing : bool, default=True
+        Put the fitted ``preprocessor_`` in the graph (supported steps:
+        :func:`torch_step`); False exports the network and labels alone,
+        for input preprocessed by ``estimator.preprocessor_``.
+    opset_version : int, default=18
+
+    Returns
+    -------
+    metadata : dict
+        What the sidecar file holds.
+
+    Notes
+    -----
+    Uses :func:`torch.onnx.export` (the ``torch.export`` path, which needs
+    ``onnxscript``); run the file with ``onnxruntime``. The networks are
+    not ``torch.jit.script``-able, and need not be: ``torch.export`` is the
+    supported way out of Python.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import onnxruntime
+    >>> from tsclf.classification import CNNClassifier
+    >>> from tsclf.datasets import load_cwru_windows
+    >>> from tsclf.export import export_onnx
+    >>> windows = load_cwru_windows()
+    >>> X, y = windows.X[::20], windows.y.iloc[::20]
+    >>> model = CNNClassifier(max_epochs=1, validation=None, random_state=0)
+    >>> model = model.fit(X, y)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     metadata = export_onnx(model, f"{folder}/cnn.onnx")
+    ...     session = onnxruntime.InferenceSession(f"{folder}/cnn.onnx")
+    ...     outputs = session.run(None, {"series": X[:5]})
+    >>> metadata["outputs"]
+    ['proba_0', 'proba_1', 'proba_2', 'label_0', 'label_1', 'label_2']
+    >>> metadata["classes"][1]
+    ['B', 'IR', 'OR', 'n/a']
+    """
+    check_is_fitted(estimator, "net_")
+    if not isinstance(estimator, BaseDeepClassifier):
+        raise TypeError(
+            "export_onnx takes a tsclf deep classifier, got "
+            f"{type(estimator).__name__}."
+        )
+    path = Path(path)
+    encoder = estimator.label_encoder_
+    n_tasks = encoder.n_tasks_
+    outputs = [f"proba_{t}" for t in range(n_tasks)] + [
+        f"label_{t}" for t in range(n_tasks)
+    ]
+    metadata = {
+        "input": "series",
+        "input_shape": ["batch", estimator.n_channels_, estimator.n_timepoints_],
+        "outputs": outputs,
+        "classes": [classes.tolist() for classes in encoder.classes_],
+        "not_applicable": encoder.not_applicable,
+        "gates": [None if gate is None else list(gate) for gate in encoder.gates_],
+        "preprocessing": bool(preprocessing),
+    }
+    module = DeployedClassifier(estimator, preprocessing).cpu().eval()
+    example = torch.zeros(
+        (2, estimator.n_channels_, estimator.n_timepoints_), dtype=torch.float32
+    )
+    program = torch.onnx.export(
+        module,
+        (example,),
+        input_names=["series"],
+        output_names=outputs,
+        opset_version=opset_version,
+        dynamo=True,
+        dynamic_shapes=({0: torch.export.Dim("batch")},),
+        external_data=False,
+        verbose=False,
+    )
+    import onnx
+
+    model = program.model_proto
+    entry = model.metadata_props.add()
+    entry.key, entry.value = "tsclf", json.dumps(metadata, default=str)
+    onnx.save(model, path)
+    path.with_name(path.name + ".json").write_text(
+        json.dumps(metadata, indent=2, default=str)
+    )
+    return metadata

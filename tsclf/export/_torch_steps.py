@@ -1,0 +1,122 @@
+"""Fitted preprocessing steps as torch modules, so they export with the network.
+
+:func:`torch_step` turns a fitted transformer into a :class:`torch.nn.Module`
+computing the same transform on a float32 batch. It is a
+:func:`functools.singledispatch` function: a transformer of your own
+exports once you register its module::
+
+    @torch_step.register
+    def _(step: MyTransformer) -> torch.nn.Module:
+        return MyModule(step.scale_)
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+import numpy as np
+import torch
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from tsclf.transformers import ChannelScaler, WindowStandardizer
+
+
+@singledispatch
+def torch_step(step) -> torch.nn.Module:
+    """Return a torch module computing the fitted transformer ``step``.
+
+    Parameters
+    ----------
+    step : fitted transformer or None
+        Supported: None, :class:`~tsclf.transformers.WindowStandardizer`,
+        :class:`~tsclf.transformers.ChannelScaler` around a
+        :class:`~sklearn.preprocessing.StandardScaler`, and a
+        :class:`~sklearn.pipeline.Pipeline` of supported steps.
+
+    Returns
+    -------
+    module : torch.nn.Module
+
+    Raises
+    ------
+    TypeError
+        For any other transformer; register a module for it (see the module
+        docstring) or export without preprocessing and apply it yourself.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> from tsclf.export import torch_step
+    >>> from tsclf.transformers import WindowStandardizer
+    >>> X = np.random.default_rng(0).normal(size=(2, 1, 16)).astype(np.float32)
+    >>> step = WindowStandardizer().fit(X)
+    >>> module = torch_step(step)
+    >>> bool(np.allclose(module(torch.from_numpy(X)).numpy(), step.transform(X)))
+    True
+    """
+    raise TypeError(
+        f"{type(step).__name__} has no torch equivalent to export; register one "
+        "with tsclf.export.torch_step.register, or export with "
+        "preprocessing=False and apply the step before the model."
+    )
+
+
+@torch_step.register
+def _(step: None) -> torch.nn.Module:
+    return torch.nn.Identity()
+
+
+class _WindowStandardize(torch.nn.Module):
+    """``(x - mean) / (std + eps)`` over each window's last axis.
+
+    WindowStandardizer's float64 path for ill-conditioned windows (spread
+    under ``1000 * eps``) has no counterpart here: such windows differ.
+    """
+
+    def __init__(self, eps: float) -> None:
+        super().__init__()
+        self.eps = eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        mean = x.mean(dim=-1, keepdim=True)
+        std = (x - mean).square().mean(dim=-1, keepdim=True).sqrt()
+        return (x - mean) / (std + self.eps)
+
+
+@torch_step.register
+def _(step: WindowStandardizer) -> torch.nn.Module:
+    return _WindowStandardize(step.eps)
+
+
+class _Affine(torch.nn.Module):
+    """``(x - offset) / scale`` with one offset and scale per channel."""
+
+    def __init__(self, offset: np.ndarray, scale: np.ndarray) -> None:
+        super().__init__()
+        self.register_buffer("offset", torch.tensor(offset, dtype=torch.float32))
+        self.register_buffer("scale", torch.tensor(scale, dtype=torch.float32))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (x - self.offset[:, None]) / self.scale[:, None]
+
+
+@torch_step.register
+def _(step: ChannelScaler) -> torch.nn.Module:
+    scaler = step.scaler_
+    if not isinstance(scaler, StandardScaler):
+        raise TypeError(
+            f"ChannelScaler({type(scaler).__name__}) has no torch equivalent to "
+            "export; only StandardScaler is supported."
+        )
+    n_channels = scaler.n_features_in_
+    mean = scaler.mean_ if scaler.with_mean else np.zeros(n_channels)
+    scale = scaler.scale_ if scaler.with_std else np.ones(n_channels)
+    return _Affine(mean, scale)
+
+
+@torch_step.register
+def _(step: Pipeline) -> torch.nn.Module:
+    return torch.nn.Sequential(
+        *(torch_step(transformer) for _, transformer in step.steps)
+    )
