@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sklearn.linear_model import LogisticRegression
+from sktime.transformations.series.summarize import SummaryTransformer
+
 from tsclf.classification import MLPClassifier
 from tsclf.transformers import STFTImage
 
@@ -99,6 +102,9 @@ TEST_PARAMS: dict[str, dict[str, Any]] = {
         "module__dense_sizes": (16,),
     },
     "RNNRegressor": {**FAST_DEEP, "module__hidden_size": 8},
+    # A summary of each series (mean, spread, quantiles) works at any length.
+    "SktimeTransformer": {"transformer": SummaryTransformer()},
+    "JointLabelClassifier": {"estimator": LogisticRegression()},
     "SeedEnsembleClassifier": {
         "estimator": MLPClassifier(**{**FAST_DEEP, "module__hidden_sizes": (16,)}),
         "n_estimators": 2,

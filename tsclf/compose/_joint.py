@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.utils.labels import joint_labels
 
 
@@ -17,12 +20,13 @@ def _estimator_has(method: str):
     return lambda self: hasattr(self.estimator, method)
 
 
-class JointLabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class JointLabelClassifier(MetaEstimatorMixin, MultiTaskClassifierMixin, BaseEstimator):
     """Fit a single-output classifier on the joint label of a multi-task ``y``.
 
     Each distinct row of ``y`` (on CWRU, a (detection, location, size)
     triple) becomes one class of ``estimator``; predictions are split back
-    into one column per task, so the tasks can never contradict each other.
+    into one column per task, so the tasks can never contradict each other
+    (``score`` is the joint accuracy).
     :class:`~sklearn.multioutput.MultiOutputClassifier` fits one model per
     task instead. A 1-D ``y`` passes through unchanged.
 
@@ -79,6 +83,11 @@ class JointLabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : JointLabelClassifier
         """
         self._validate_params()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
         values = np.asarray(y)
         if values.ndim not in (1, 2):
             raise ValueError(f"y must be 1-D or 2-D, got shape {values.shape}.")
@@ -145,8 +154,15 @@ class JointLabelClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             for task, labels in enumerate(self.classes_)
         ]
 
+    @property
+    def n_features_in_(self) -> int:
+        """Number of features ``estimator_`` saw in ``fit``."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.n_features_in_
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
-        tags.input_tags.allow_nan = True
+        if self.estimator is not None:  # takes what its estimator takes
+            tags.input_tags = copy.deepcopy(get_tags(self.estimator).input_tags)
         return tags

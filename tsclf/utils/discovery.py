@@ -7,7 +7,12 @@ import inspect
 
 from sklearn.base import BaseEstimator
 
-_MODULES = ("tsclf.transformers", "tsclf.classification", "tsclf.regression")
+_MODULES = (
+    "tsclf.transformers",
+    "tsclf.classification",
+    "tsclf.regression",
+    "tsclf.compose",
+)
 
 
 def all_estimators() -> list[tuple[str, type[BaseEstimator]]]:
@@ -17,8 +22,9 @@ def all_estimators() -> list[tuple[str, type[BaseEstimator]]]:
     -------
     estimators : list of (name, class) tuples
         Sorted by name; each class is a scikit-learn estimator exported by
-        ``tsclf.transformers``, ``tsclf.classification`` or
-        ``tsclf.regression``.
+        ``tsclf.transformers``, ``tsclf.classification``,
+        ``tsclf.regression`` or ``tsclf.compose`` (scikit-learn estimators
+        only: ``SktimeClassifier`` is an sktime one).
 
     Examples
     --------
