@@ -437,3 +437,42 @@ def test_seed_ensemble_averages_every_task_and_passes_groups(cwru_small):
     assert len(valid) < len(cwru_small.X)
     again = clone(ensemble).fit(cwru_small.X, cwru_small.y)
     assert [m.random_state for m in again.estimators_] == seeds
+
+
+def test_partial_fit_continues_training_from_the_fitted_network():
+    X, y = make_spike_anomaly(n_samples=80, random_state=0)
+
+    def trained():
+        clf = CNNClassifier(max_epochs=2, validation=None, random_state=0)
+        return clf.partial_fit(X, y).partial_fit(X, y, epochs=3)
+
+    first, second = trained(), trained()
+    assert first.n_epochs_ == len(first.history_) == 5
+    np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+    once = CNNClassifier(max_epochs=2, validation=None, random_state=0).fit(X, y)
+    assert first.history_[-1, "train_loss"] < once.history_[-1, "train_loss"]
+    assert not np.array_equal(first.predict_proba(X), once.predict_proba(X))
+    with pytest.raises(ValueError, match="did not see"):
+        first.partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        first.partial_fit(X, y, epochs=0)
+    labels = np.where(y == y[0], 7, y)
+    with pytest.raises(ValueError, match=r"labels \[7\] for task 0"):
+        first.partial_fit(X, labels)
+
+
+def test_partial_fit_of_a_regressor_and_of_a_loaded_model(tmp_path):
+    pytest.importorskip("skops")
+    from tsclf.export import load_model, save_model
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 1, 16)).astype(np.float32)
+    y = X.mean(axis=(1, 2))
+    reg = tiny(GRURegressor, max_epochs=1, validation=None).fit(X, y)
+    reg.partial_fit(X, y, epochs=2)
+    assert reg.n_epochs_ == 3
+    with pytest.raises(ValueError, match="fitted on 1"):
+        reg.partial_fit(X, np.column_stack([y, y]))
+    loaded = load_model(save_model(reg, tmp_path / "reg.tsclf"))
+    with pytest.raises(ValueError, match="fit it to train again"):
+        loaded.partial_fit(X, y)

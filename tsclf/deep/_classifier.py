@@ -7,6 +7,7 @@ from typing import ClassVar
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
+from tsclf.deep._continue import continue_training
 from tsclf.deep._engine import BaseDeepEstimator
 from tsclf.deep._forward import network_logits
 from tsclf.deep._labels import MultiTaskLabelEncoder
@@ -134,6 +135,67 @@ class BaseDeepClassifier(
             },
             sample_weight=sample_weight,
         )
+        return self
+
+    def partial_fit(
+        self, X, y, classes=None, sample_weight=None, epochs=None
+    ) -> BaseDeepClassifier:
+        """Train further: the first call fits, later ones continue training.
+
+        Later calls train the fitted network ``epochs`` more epochs (all
+        ``max_epochs`` by default) on ``X`` and ``y``, from its current
+        weights and optimizer state, validating on the recordings the first
+        fit held out. The preprocessor and the label encoding stay as
+        fitted: labels the first fit did not see are refused.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, length) or (n_samples, n_channels, length)
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+        classes : array-like, default=None
+            Accepted for scikit-learn's API; the classes are learnt from the
+            first call's ``y``, and a later call may not add any.
+        sample_weight : array-like of shape (n_samples,), default=None
+        epochs : int, default=None
+            Epochs to train in a later call; None means ``max_epochs``.
+
+        Returns
+        -------
+        self : estimator
+
+        Examples
+        --------
+        >>> from tsclf.classification import CNNClassifier
+        >>> from tsclf.datasets import make_spike_anomaly
+        >>> X, y = make_spike_anomaly(n_samples=60, random_state=0)
+        >>> clf = CNNClassifier(max_epochs=2, validation=None, random_state=0)
+        >>> clf = clf.fit(X, y).partial_fit(X, y, epochs=3)
+        >>> clf.n_epochs_
+        5
+        """
+        if not hasattr(self, "net_"):
+            return self.fit(X, y, sample_weight=sample_weight)
+        X, y = self._validate_X(X, y, reset=False), np.asarray(y)
+        known = self.classes_ if self.label_encoder_.single_task_ else None
+        if classes is not None and known is not None:
+            unseen = np.setdiff1d(np.asarray(classes), known)
+            if unseen.size:
+                raise ValueError(
+                    f"partial_fit got classes {unseen.tolist()} the first fit did "
+                    f"not see (classes_ = {known.tolist()})."
+                )
+        codes = self.label_encoder_.transform(y)  # checks the number of tasks
+        columns = y.reshape(len(y), -1).T
+        for task, (column, known) in enumerate(
+            zip(columns, self.label_encoder_.classes_, strict=True)
+        ):
+            unseen = np.setdiff1d(column, known)
+            if unseen.size:
+                raise ValueError(
+                    f"partial_fit got labels {unseen.tolist()} for task {task} that "
+                    f"the first fit did not see ({known.tolist()})."
+                )
+        continue_training(self, X, codes, sample_weight, epochs)
         return self
 
     def predict_proba(self, X) -> np.ndarray | list[np.ndarray]:

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.preprocessing import StandardScaler
 
+from tsclf.deep._continue import continue_training
 from tsclf.deep._engine import BaseDeepEstimator
 from tsclf.deep._losses import MultiOutputMSE
 
@@ -69,6 +70,38 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
             criterion_params={},
             sample_weight=sample_weight,
         )
+        return self
+
+    def partial_fit(self, X, y, sample_weight=None, epochs=None) -> BaseDeepRegressor:
+        """Train further: the first call fits, later ones continue training.
+
+        Later calls train the fitted network ``epochs`` more epochs (all
+        ``max_epochs`` by default) from its current weights, with the
+        preprocessor and the target scaling as fitted.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, length) or (n_samples, n_channels, length)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), default=None
+        epochs : int, default=None
+            Epochs to train in a later call; None means ``max_epochs``.
+
+        Returns
+        -------
+        self : estimator
+        """
+        if not hasattr(self, "net_"):
+            return self.fit(X, y, sample_weight=sample_weight)
+        X = self._validate_X(X, reset=False)
+        y2d = np.asarray(y, dtype=np.float64).reshape(len(X), -1)
+        if y2d.shape[1] != self.n_targets_:
+            raise ValueError(
+                f"y has {y2d.shape[1]} target(s); this regressor was fitted on "
+                f"{self.n_targets_}."
+            )
+        targets = self.target_scaler_.transform(y2d).astype(np.float32)
+        continue_training(self, X, targets, sample_weight, epochs)
         return self
 
     def predict(self, X) -> np.ndarray:

@@ -1,0 +1,49 @@
+"""Training a fitted network further: the engine of ``partial_fit``."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.utils import check_random_state
+
+from tsclf.deep._weights import with_sample_weight
+
+
+def continue_training(estimator, X: np.ndarray, targets, sample_weight, epochs):
+    """Train ``estimator.net_`` for more epochs on ``X`` and ``targets``.
+
+    ``X`` is validated but not preprocessed (the fitted ``preprocessor_`` is
+    applied, not refitted); ``targets`` are already encoded (head codes or
+    scaled values). The network, its optimizer state and its validation
+    recordings carry on from the last fit; the callbacks start again
+    (early stopping counts afresh, the best epoch of this run is kept).
+    Each call is seeded by ``random_state`` and the number of epochs so far.
+
+    Parameters
+    ----------
+    estimator : BaseDeepEstimator
+        Fitted, and trainable (not loaded by :func:`tsclf.export.load_model`).
+    X : ndarray of shape (n_samples, n_channels, n_timepoints)
+    targets : ndarray
+    sample_weight : array-like of shape (n_samples,) or None
+    epochs : int or None
+        None trains ``max_epochs`` more.
+    """
+    net = estimator.net_
+    if type(net.criterion_) is torch.nn.Module:
+        raise ValueError(
+            f"This {type(estimator).__name__} was loaded by tsclf.export.load_model, "
+            "which restores the network for prediction only (no optimizer "
+            "state); fit it to train again."
+        )
+    if epochs is not None and (not isinstance(epochs, int | np.integer) or epochs < 1):
+        raise ValueError(f"epochs must be a positive integer or None, got {epochs!r}.")
+    X = estimator._transform_input(X)
+    y = with_sample_weight(targets, sample_weight, X)
+    seed = int(check_random_state(estimator.random_state).randint(2**31 - 1))
+    device = torch.device(estimator.device_)
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices, device_type="cuda"):
+        torch.manual_seed(seed + len(net.history))
+        net.partial_fit(X, y, epochs=epochs)
+    estimator.n_epochs_ = len(net.history)
