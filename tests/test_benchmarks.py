@@ -468,3 +468,25 @@ def test_cache_key_follows_the_defaults_inside_a_list_setting(monkeypatch):
     monkeypatch.setattr(AdditiveNoise.__init__, "__defaults__", (ratio, p / 2))
     after = cache.fingerprint(execute.build("cnn-robust", problem, 0, 100, config))
     assert after != before
+
+
+def test_point_labels_of_the_time_figure_do_not_overlap():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from benchmarks.report import plot_accuracy_vs_fit_time
+
+    # Five models within a hair of each other: their labels would pile up.
+    results = pd.DataFrame(
+        {
+            "model": [f"model-{i}" for i in range(5)],
+            "family": ["deep"] * 5,
+            "joint_acc": [0.900, 0.901, 0.902, 0.9005, 0.9015],
+            "fit_s": [100.0, 101.0, 102.0, 100.5, 101.5],
+        }
+    )
+    figure = plot_accuracy_vs_fit_time(results, "joint_acc", "crowded")
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    boxes = [text.get_window_extent(renderer) for text in figure.axes[0].texts]
+    assert len(boxes) == 5
+    for i, box in enumerate(boxes):
+        assert not any(box.overlaps(other) for other in boxes[i + 1 :])

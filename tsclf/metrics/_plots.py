@@ -76,8 +76,14 @@ def plot_confusion_matrices(
     return figure
 
 
+# What a validation score in the history measures, for the axis label.
+_SCORE_LABELS = {
+    "valid_acc": "validation joint accuracy",
+}
+
+
 def plot_training_curves(history, *, keys: Sequence[str] | None = None):
-    """Plot per-epoch losses and scores from a deep estimator's training.
+    """Plot the training and validation losses and the validation score.
 
     Parameters
     ----------
@@ -85,9 +91,11 @@ def plot_training_curves(history, *, keys: Sequence[str] | None = None):
         A fitted :mod:`tsclf.classification` or :mod:`tsclf.regression`
         estimator (its ``history_`` is used) or the history itself.
     keys : sequence of str, default=None
-        Entries to plot; by default every ``*_loss`` entry in one panel and
-        every other numeric per-epoch score (``valid_acc``, ``lr``, ...)
-        in panels of their own.
+        Entries to plot. By default the ``*_loss`` entries share one panel
+        and each ``valid_*`` score gets its own, labelled with what it
+        measures (``valid_acc`` is the joint accuracy: every task right); batch
+        counts, timings and the learning rate are left out (name them, e.g.
+        ``keys=["train_loss", "event_lr"]``, to see them).
 
     Returns
     -------
@@ -97,24 +105,27 @@ def plot_training_curves(history, *, keys: Sequence[str] | None = None):
     --------
     >>> from tsclf.metrics import plot_training_curves
     >>> history = [
-    ...     {"epoch": 1, "train_loss": 1.2, "valid_loss": 1.1, "valid_acc": 0.5},
-    ...     {"epoch": 2, "train_loss": 0.8, "valid_loss": 0.9, "valid_acc": 0.7},
+    ...     {"epoch": 1, "train_loss": 1.2, "valid_loss": 1.1, "valid_acc": 0.5,
+    ...      "train_batch_count": 10, "valid_batch_count": 3, "event_lr": 1e-3},
+    ...     {"epoch": 2, "train_loss": 0.8, "valid_loss": 0.9, "valid_acc": 0.7,
+    ...      "train_batch_count": 10, "valid_batch_count": 3, "event_lr": 1e-3},
     ... ]
     >>> figure = plot_training_curves(history)
     >>> [axes.get_ylabel() for axes in figure.axes]
-    ['loss', 'valid_acc']
+    ['loss', 'validation joint accuracy']
+    >>> [line.get_label() for line in figure.axes[0].lines]
+    ['train_loss', 'valid_loss']
     """
     history = list(getattr(history, "history_", history))
     if not history:
         raise ValueError("The history is empty: fit the estimator first.")
     epochs = [row.get("epoch", i + 1) for i, row in enumerate(history)]
     if keys is None:
-        skip = {"epoch", "dur"}
         keys = [
             key
             for key, value in history[0].items()
-            if key not in skip
-            and not key.endswith("_best")
+            if (key.endswith("_loss") or key.startswith("valid_"))
+            and not key.endswith(("_best", "_count"))
             and isinstance(value, int | float)
             and not isinstance(value, bool)
         ]
@@ -128,7 +139,9 @@ def plot_training_curves(history, *, keys: Sequence[str] | None = None):
         for key in panel:
             ax.plot(epochs, [row.get(key, np.nan) for row in history], label=key)
         ax.set_xlabel("epoch")
-        ax.set_ylabel("loss" if panel is losses else panel[0])
+        ax.set_ylabel(
+            "loss" if panel is losses else _SCORE_LABELS.get(panel[0], panel[0])
+        )
         if len(panel) > 1:
             ax.legend()
     return figure

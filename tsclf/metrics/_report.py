@@ -84,7 +84,7 @@ def multitask_classification_report(
         True and predicted labels; DataFrames work too and name the tasks.
     tasks : sequence of str, default=None
         Task names; taken from ``y_true``'s columns when it is a DataFrame,
-        else ``task0``, ``task1``, ...
+        a named Series' name, else ``task0``, ``task1``, ...
     labels : dict of str to sequence, default=None
         Class order per task for the per-class tables and confusion
         matrices; by default the sorted union of true and predicted labels.
@@ -119,6 +119,8 @@ def multitask_classification_report(
     if tasks is None:
         if isinstance(y_true, pd.DataFrame):
             tasks = [str(column) for column in y_true.columns]
+        elif isinstance(y_true, pd.Series) and y_true.name is not None:
+            tasks = [str(y_true.name)]  # one task keeps its name
         else:
             tasks = [f"task{i}" for i in range(true.shape[1])]
     tasks = list(tasks)

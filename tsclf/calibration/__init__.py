@@ -1,0 +1,5 @@
+"""Calibrating the probabilities of multi-task classifiers."""
+
+from tsclf.calibration._multitask import MultiTaskCalibratedClassifier
+
+__all__ = ["MultiTaskCalibratedClassifier"]
