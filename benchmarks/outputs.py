@@ -57,6 +57,17 @@ def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
         f"{results['fit_s'].sum() / 3600:.2f} h in all.",
         "",
     ]
+    if "device" in results:
+        on_gpu = results[results["device"].astype(str).str.startswith("cuda")]
+        if len(on_gpu):
+            pairs = sorted(set(zip(on_gpu["model"], on_gpu["protocol"], strict=True)))
+            lines += [
+                f"Trained on a GPU ({len(on_gpu)} fits; their fit times are GPU "
+                "times, not comparable with the others): "
+                + ", ".join(f"{model} ({protocol})" for model, protocol in pairs)
+                + ".",
+                "",
+            ]
     cwru = results[results["dataset"] == "CWRU"]
     if set(cwru["protocol"]) & set(SHIFT_PROTOCOLS):
         lines += [

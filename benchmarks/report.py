@@ -164,6 +164,7 @@ def plot_accuracy_vs_fit_time(results: pd.DataFrame, metric: str, title: str):
             )
         )
     ax.set_xscale("log")
+    ax.margins(x=0.1, y=0.1)  # room for labels moved off their points
     ax.set_xlabel("mean fit time per fold (s, log scale)")
     ax.set_ylabel(metric)
     ax.set_title(title)
