@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
+from tsclf.utils.labels import most_probable
 
 
 class _OneTask(ClassifierMixin, BaseEstimator):
@@ -186,11 +187,5 @@ class MultiTaskCalibratedClassifier(
         -------
         y : ndarray of shape (n_samples, n_tasks)
         """
-        return np.column_stack(
-            [
-                classes[proba.argmax(axis=1)]
-                for classes, proba in zip(
-                    self.classes_, self.predict_proba(X), strict=True
-                )
-            ]
-        )
+        check_is_fitted(self, "calibrators_")
+        return most_probable(self.classes_, self.predict_proba(X))

@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
+from tsclf.utils.labels import most_probable
 
 
 class SeedEnsembleClassifier(
@@ -129,15 +130,8 @@ class SeedEnsembleClassifier(
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_tasks)
         """
-        proba = self.predict_proba(X)
-        if isinstance(proba, list):
-            return np.column_stack(
-                [
-                    classes[task.argmax(axis=1)]
-                    for classes, task in zip(self.classes_, proba, strict=True)
-                ]
-            )
-        return self.classes_[proba.argmax(axis=1)]
+        check_is_fitted(self)
+        return most_probable(self.classes_, self.predict_proba(X))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

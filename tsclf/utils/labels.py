@@ -34,3 +34,35 @@ def joint_labels(y) -> np.ndarray:
     if values.ndim == 2:
         return np.array(["|".join(map(str, row)) for row in values])
     raise ValueError(f"y must be 1-D or 2-D, got shape {values.shape}.")
+
+
+def most_probable(classes, proba) -> np.ndarray:
+    """Return the most probable label of each sample, task by task.
+
+    Parameters
+    ----------
+    classes : ndarray, or list of ndarray (one per task)
+    proba : ndarray of shape (n_samples, n_classes), or list of them
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,), or (n_samples, n_tasks) for lists
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclf.utils.labels import most_probable
+    >>> most_probable(np.array(["a", "b"]), np.array([[0.2, 0.8]])).tolist()
+    ['b']
+    >>> classes = [np.array(["x", "y"]), np.array([1, 2, 3])]
+    >>> most_probable(classes, [np.array([[0.9, 0.1]]), np.array([[0, 0, 1.0]])])
+    array([['x', '3']], dtype='<U21')
+    """
+    if isinstance(proba, list):
+        return np.column_stack(
+            [
+                np.asarray(labels)[task.argmax(axis=1)]
+                for labels, task in zip(classes, proba, strict=True)
+            ]
+        )
+    return np.asarray(classes)[proba.argmax(axis=1)]
