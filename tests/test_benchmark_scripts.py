@@ -91,3 +91,16 @@ def test_gpu_check_says_so_without_cuda(capsys, monkeypatch):
     assert "No CUDA device here" in capsys.readouterr().out
     assert "SeedEnsembleClassifier" not in gpu_check.DEEP
     assert "LITEClassifier" in gpu_check.DEEP
+
+
+def test_onnx_check_compares_onnxruntime_with_predict():
+    pytest.importorskip("onnxruntime")
+    from benchmarks import onnx_check
+    from tsclf.datasets import load_cwru_windows
+
+    windows = load_cwru_windows()
+    X, y, groups = windows.X[::40], windows.y.iloc[::40], windows.groups[::40]
+    row = onnx_check.check("MLPClassifier", X, y, groups)
+    assert row["same_labels"] and row["max_proba_gap"] < 1e-5
+    refused = onnx_check.check("ResNet2DClassifier", X, y, groups)
+    assert "STFTImage has no torch equivalent" in refused["refused"]

@@ -127,25 +127,3 @@ def test_a_named_series_keeps_its_task_name():
     y_true = pd.Series(["a", "b", "a"], name="location")
     report = multitask_classification_report(y_true, np.array(["a", "a", "a"]))
     assert report.summary.index.tolist() == ["location"]
-
-
-def test_training_curves_show_losses_and_the_labelled_score_only():
-    from tsclf.classification import CNNClassifier
-    from tsclf.datasets import make_spike_anomaly
-    from tsclf.metrics import plot_training_curves
-
-    X, y = make_spike_anomaly(n_samples=60, random_state=0)
-    groups = np.arange(60) // 6
-    clf = CNNClassifier(max_epochs=2, random_state=0).fit(X, y, groups=groups)
-    assert {"train_batch_count", "event_lr"} <= set(clf.history_[0])
-    figure = plot_training_curves(clf)
-    assert [ax.get_ylabel() for ax in figure.axes] == [
-        "loss",
-        "validation joint accuracy",
-    ]
-    assert [line.get_label() for line in figure.axes[0].lines] == [
-        "train_loss",
-        "valid_loss",
-    ]
-    asked = plot_training_curves(clf, keys=["train_loss", "event_lr"])
-    assert [ax.get_ylabel() for ax in asked.axes] == ["loss", "event_lr"]

@@ -61,7 +61,15 @@ def test_training_curves_from_a_fitted_estimator():
     np.testing.assert_allclose(
         loss.get_lines()[0].get_ydata(), model.history_[:, "train_loss"]
     )
-    assert "valid_acc" in [ax.get_ylabel() for ax in figure.axes]
+    # The validation score says what it is; batch counts and the learning
+    # rate stay out unless asked for.
+    assert [ax.get_ylabel() for ax in figure.axes] == [
+        "loss",
+        "validation joint accuracy",
+    ]
+    assert {"train_batch_count", "event_lr"} <= set(model.history_[0])
+    asked = plot_training_curves(model, keys=["train_loss", "event_lr"])
+    assert [ax.get_ylabel() for ax in asked.axes] == ["loss", "event_lr"]
     with pytest.raises(ValueError, match="history is empty"):
         plot_training_curves([])
 
