@@ -476,3 +476,40 @@ def test_partial_fit_of_a_regressor_and_of_a_loaded_model(tmp_path):
     loaded = load_model(save_model(reg, tmp_path / "reg.tsclf"))
     with pytest.raises(ValueError, match="fit it to train again"):
         loaded.partial_fit(X, y)
+
+
+def test_fits_overlapping_in_threads_are_told_they_are_not_reproducible():
+    import threading
+    import warnings
+
+    from skorch.callbacks import Callback
+
+    from tsclf.exceptions import ThreadedFitWarning
+
+    barrier = threading.Barrier(2, timeout=60)
+
+    class MeetTheOther(Callback):  # both fits are inside training at once
+        def on_train_begin(self, net, **kwargs):
+            barrier.wait()
+
+    X, y = make_spike_anomaly(n_samples=40, random_state=0)
+
+    def fit():
+        CNNClassifier(
+            max_epochs=1, validation=None, random_state=0, callbacks=[MeetTheOther()]
+        ).fit(X, y)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        threads = [threading.Thread(target=fit) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    threaded = [w for w in caught if issubclass(w.category, ThreadedFitWarning)]
+    assert len(threaded) == 2
+    assert "not reproducible" in str(threaded[0].message)
+    # One fit at a time: no warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ThreadedFitWarning)
+        CNNClassifier(max_epochs=1, validation=None, random_state=0).fit(X, y)

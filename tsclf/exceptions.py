@@ -49,6 +49,18 @@ class NoValidationWarning(UserWarning):
     """
 
 
+class ThreadedFitWarning(UserWarning):
+    """Deep fits ran at the same time in threads of one process.
+
+    torch draws weight initialisation and dropout from one global random
+    generator per process, so fits overlapping in threads (joblib's
+    threading backend, dask workers that are threads) interleave their
+    draws: with ``random_state`` set, their results are still not
+    reproducible. Raised at the end of each overlapping fit. Run parallel
+    fits in processes (joblib's default backend, dask worker processes).
+    """
+
+
 class DivergenceError(FloatingPointError):
     """Training diverged: the loss or a weight of the network is not finite.
 
@@ -73,4 +85,9 @@ class DivergenceError(FloatingPointError):
     """
 
 
-__all__ = ["DivergenceError", "NoValidationWarning", "UngroupedValidationWarning"]
+__all__ = [
+    "DivergenceError",
+    "NoValidationWarning",
+    "ThreadedFitWarning",
+    "UngroupedValidationWarning",
+]

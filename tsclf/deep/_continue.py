@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
+from tsclf.deep._seeding import seeded_fit
 from tsclf.deep._weights import with_sample_weight
 
 
@@ -41,9 +42,7 @@ def continue_training(estimator, X: np.ndarray, targets, sample_weight, epochs):
     X = estimator._transform_input(X)
     y = with_sample_weight(targets, sample_weight, X)
     seed = int(check_random_state(estimator.random_state).randint(2**31 - 1))
-    device = torch.device(estimator.device_)
-    devices = [device] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices, device_type="cuda"):
-        torch.manual_seed(seed + len(net.history))
+    owner, warn = type(estimator).__name__, estimator.random_state is not None
+    with seeded_fit(seed + len(net.history), estimator.device_, owner=owner, warn=warn):
         net.partial_fit(X, y, epochs=epochs)
     estimator.n_epochs_ = len(net.history)

@@ -36,6 +36,7 @@ from tsclf.deep._forward import (
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._params import DeepParams
 from tsclf.deep._precision import PRECISIONS, PrecisionNet, check_precision
+from tsclf.deep._seeding import seeded_fit
 from tsclf.deep._validation import validation_split
 from tsclf.deep._weights import target_rows, with_sample_weight
 from tsclf.transformers import WindowStandardizer
@@ -310,9 +311,8 @@ class BaseDeepEstimator(DeepParams):
             *self._scoring_callbacks(has_validation),
             *(self.callbacks or []),
         ]
-        devices = [torch.device(self.device_)] if self.device_ != "cpu" else []
-        with torch.random.fork_rng(devices=devices, device_type="cuda"):
-            torch.manual_seed(seed)
+        owner, warn = type(self).__name__, self.random_state is not None
+        with seeded_fit(seed, self.device_, owner=owner, warn=warn):
             net = PrecisionNet(
                 module=self.module,
                 criterion=criterion,
