@@ -13,7 +13,11 @@ How it fits together (see ``docs/engine.md``):
 - ``_losses`` and ``_weights``: the multi-task losses and their weights;
 - ``_classifier`` and ``_regressor``: the two thin task layers;
 - ``_loader``: a batch-at-once data loader;
-- ``_averaging``: :class:`WeightAveraging`, SWA or EMA as a callback.
+- ``_averaging``: :class:`WeightAveraging`, SWA or EMA as a callback;
+- ``_seeding``: one fit's seeded torch generator, and overlapping fits;
+- ``_continue``: training a fitted network further (``partial_fit``);
+- ``_precision``: the skorch net under autocast;
+- ``_validation``: the validation hold-out and its warnings.
 """
 
 from tsclf.deep._averaging import WeightAveraging
