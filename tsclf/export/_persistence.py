@@ -210,7 +210,7 @@ def load_model(
             index = int(stored["marker"][len(_MARKER) :])
             net = PrecisionNet(
                 module=deep.module,
-                criterion=torch.nn.Module,  # not built: a loaded model predicts
+                criterion=torch.nn.Module,  # a placeholder: a loaded model predicts
                 device=device,
                 precision=stored["precision"],
                 **{f"module__{k}": v for k, v in stored["module_params"].items()},
