@@ -71,6 +71,16 @@ print(f"device_={model.device_}, same labels: {same}, largest gap: {gap:.2e}")
 """
 
 
+def run_without_gpu(script: str, *args) -> subprocess.CompletedProcess:
+    """Run a Python script in a process that sees no GPU, as on a CPU machine."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CUDA_VISIBLE_DEVICES": ""},
+    )
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=3)
@@ -97,13 +107,7 @@ def check(name: str, X, y, groups, args) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".pkl") as file:
         pickle.dump((on_gpu, X), file)
         file.flush()
-        # A process that sees no GPU at all, as on a CPU-only machine.
-        process = subprocess.run(
-            [sys.executable, "-c", _LOAD_ON_CPU, file.name],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "CUDA_VISIBLE_DEVICES": ""},
-        )
+        process = run_without_gpu(_LOAD_ON_CPU, file.name)
     loaded = process.stdout.split()
     with tempfile.TemporaryDirectory() as folder:
         same_weights = load_model(save_model(on_gpu, Path(folder) / "m.tsclf"))
@@ -160,18 +164,7 @@ def save_cuda_model(X, y, groups, args) -> None:
         labels=model.predict(sample).astype(str),
         **{f"proba_{task}": proba for task, proba in enumerate(probabilities)},
     )
-    process = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _LOAD_SAVED_ON_CPU,
-            str(path),
-            str(path.with_suffix(".npz")),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CUDA_VISIBLE_DEVICES": ""},
-    )
+    process = run_without_gpu(_LOAD_SAVED_ON_CPU, path, path.with_suffix(".npz"))
     print(
         "CUDA-saved model loaded without a GPU:",
         process.stdout.strip() or process.stderr.strip()[-500:],

@@ -13,6 +13,50 @@ from sklearn.utils.validation import check_is_fitted
 from tsclf.deep._losses import IGNORE_INDEX
 
 
+class GatedSoftmax(torch.nn.Module):
+    """Head logits to per-task probabilities over ``classes_``, gates applied.
+
+    The one implementation of the decoding, used by
+    :meth:`MultiTaskLabelEncoder.predict_proba` (in float64) and by the ONNX
+    export (in the network's float32): each head's softmax; a gated task's
+    head probabilities are scaled by ``1 - P(gate)`` and ``P(gate)`` is put
+    in the "not applicable" column.
+
+    Parameters
+    ----------
+    encoder : MultiTaskLabelEncoder
+        Fitted.
+    """
+
+    def __init__(self, encoder: MultiTaskLabelEncoder) -> None:
+        super().__init__()
+        check_is_fitted(encoder, "head_classes_")
+        self.gates = list(encoder.gates_)
+        for task, gate in enumerate(self.gates):
+            if gate is None:
+                continue
+            is_na = encoder.classes_[task] == encoder.not_applicable
+            # Columns of [head * (1 - p), p] in the order of classes_.
+            order = np.empty(is_na.size, dtype=np.int64)
+            order[~is_na] = np.arange((~is_na).sum())
+            order[is_na] = (~is_na).sum()
+            self.register_buffer(f"order{task}", torch.from_numpy(order))
+
+    def forward(self, logits: Sequence[torch.Tensor]) -> tuple[torch.Tensor, ...]:
+        """Return one probability tensor per task, in the logits' dtype."""
+        heads = [torch.softmax(task, dim=1) for task in logits]
+        probas = []
+        for task, head in enumerate(heads):
+            gate = self.gates[task]
+            if gate is None:
+                probas.append(head)
+                continue
+            p_na = heads[gate[0]][:, gate[1] : gate[1] + 1]
+            full = torch.cat([head * (1.0 - p_na), p_na], dim=1)
+            probas.append(full.index_select(1, getattr(self, f"order{task}")))
+        return tuple(probas)
+
+
 class MultiTaskLabelEncoder(BaseEstimator):
     """Encode multi-task labels for a network with one head per task.
 
@@ -177,24 +221,8 @@ class MultiTaskLabelEncoder(BaseEstimator):
         -------
         probas : list of ndarray of shape (n_samples, n_classes)
         """
-        check_is_fitted(self, "head_classes_")
-        heads = [
-            torch.softmax(torch.from_numpy(np.asarray(task)).double(), dim=1).numpy()
-            for task in logits
-        ]
-        probas = []
-        for task, head in enumerate(heads):
-            if self.gates_[task] is None:
-                probas.append(head)
-                continue
-            other, value = self.gates_[task]
-            p_na = heads[other][:, value]
-            is_na = self.classes_[task] == self.not_applicable
-            full = np.empty((head.shape[0], is_na.size))
-            full[:, is_na] = p_na[:, np.newaxis]
-            full[:, ~is_na] = head * (1.0 - p_na)[:, np.newaxis]
-            probas.append(full)
-        return probas
+        heads = [torch.from_numpy(np.asarray(task)).double() for task in logits]
+        return [proba.numpy() for proba in GatedSoftmax(self)(heads)]
 
     def predict(self, logits: Sequence[np.ndarray]) -> np.ndarray:
         """Most probable labels, in the shape of the fitted ``y``.

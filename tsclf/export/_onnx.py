@@ -6,47 +6,12 @@ import copy
 import json
 from pathlib import Path
 
-import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.deep._classifier import BaseDeepClassifier
+from tsclf.deep._labels import GatedSoftmax
 from tsclf.export._torch_steps import torch_step
-
-
-class _Decode(torch.nn.Module):
-    """Head logits to per-task probabilities over ``classes_``, gates applied.
-
-    The torch twin of :meth:`MultiTaskLabelEncoder.predict_proba`: a gated
-    task's head probabilities are scaled by ``1 - P(gate)`` and ``P(gate)``
-    is put in the "not applicable" column.
-    """
-
-    def __init__(self, encoder) -> None:
-        super().__init__()
-        self.gates = list(encoder.gates_)
-        for task, gate in enumerate(self.gates):
-            if gate is None:
-                continue
-            is_na = encoder.classes_[task] == encoder.not_applicable
-            # Columns of [head * (1 - p), p] in the order of classes_.
-            order = np.empty(is_na.size, dtype=np.int64)
-            order[~is_na] = np.arange((~is_na).sum())
-            order[is_na] = (~is_na).sum()
-            self.register_buffer(f"order{task}", torch.from_numpy(order))
-
-    def forward(self, logits: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
-        heads = [torch.softmax(task.float(), dim=1) for task in logits]
-        probas = []
-        for task, head in enumerate(heads):
-            gate = self.gates[task]
-            if gate is None:
-                probas.append(head)
-                continue
-            p_na = heads[gate[0]][:, gate[1] : gate[1] + 1]
-            full = torch.cat([head * (1.0 - p_na), p_na], dim=1)
-            probas.append(full.index_select(1, getattr(self, f"order{task}")))
-        return tuple(probas)
 
 
 class DeployedClassifier(torch.nn.Module):
@@ -71,7 +36,7 @@ class DeployedClassifier(torch.nn.Module):
         self.preprocess = torch_step(step)
         # A copy: moving it to the CPU must not move the estimator's network.
         self.network = copy.deepcopy(estimator.net_.module_)
-        self.decode = _Decode(estimator.label_encoder_)
+        self.decode = GatedSoftmax(estimator.label_encoder_)
 
     def forward(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
         probas = self.decode(self.network(self.preprocess(series)))

@@ -187,9 +187,10 @@ def load_model(
         if meta.get("format") != FORMAT or meta.get("format_version") != 1:
             raise ValueError(f"{path} is not a tsclf model file (format {meta}).")
         data = archive.read("estimator.skops")
+        types = sio.get_untrusted_types(data=data)
         untrusted = [
             name
-            for name in sio.get_untrusted_types(data=data)
+            for name in types
             if not name.startswith(TRUSTED_PREFIXES) and name not in (trusted or [])
         ]
         if untrusted:
@@ -198,7 +199,7 @@ def load_model(
                 f"numpy and scipy: {untrusted}. Pass them as trusted=[...] if "
                 "you trust the file's source."
             )
-        estimator = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+        estimator = sio.loads(data, trusted=types)
         marked = [
             found
             for found in _estimators_in(estimator)
