@@ -7,6 +7,8 @@ How it fits together (see ``docs/engine.md``):
   preprocesses input, holds out validation windows, builds and fits the
   skorch net;
 - ``_forward``: the device and the network run in evaluation mode;
+- ``_adapt``: ``adapt``, re-estimating BatchNorm statistics on new-domain
+  windows (AdaBN);
 - ``_callbacks``: the training policy as skorch callbacks;
 - ``_labels``: :class:`MultiTaskLabelEncoder`, labels to head codes and
   logits back to probabilities and labels;

@@ -1,0 +1,71 @@
+"""Test-time adaptation: re-estimating a fitted network's normalisation.
+
+Kept apart from the training engine: ``adapt`` runs after ``fit``, on
+unlabelled windows of the domain a model is deployed to.
+"""
+
+from __future__ import annotations
+
+import torch
+from sklearn.utils.validation import check_is_fitted
+
+from tsclf.deep._forward import recompute_batchnorm
+
+
+class TestTimeAdaptationMixin:
+    """Adds ``adapt`` to a deep estimator (AdaBN on new-domain windows).
+
+    Relies on the estimator's fitted ``net_`` and its ``_validate_X`` and
+    ``_transform_input``, so new windows are checked and preprocessed
+    exactly as in ``predict``.
+    """
+
+    def adapt(self, X, y=None) -> TestTimeAdaptationMixin:
+        """Re-estimate the network's normalisation statistics on new-domain data.
+
+        Adaptive batch normalisation (AdaBN, Li et al. 2016): every BatchNorm
+        layer's running mean and variance are recomputed on ``X`` (through
+        :func:`torch.optim.swa_utils.update_bn`), the weights are left as
+        trained. Call it with unlabelled windows of the machine, sensor or
+        condition the model will run on, then ``predict`` there. ``predict``
+        itself stays independent of the batch it is given.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_channels, n_timepoints)
+            Unlabelled windows of the new domain, at least 2.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : estimator
+            Adapted in place; refitting undoes it.
+
+        Raises
+        ------
+        ValueError
+            If the network has no BatchNorm layer, so there is nothing to
+            adapt.
+
+        Examples
+        --------
+        >>> from tsclf.classification import CNNClassifier
+        >>> from tsclf.datasets import make_spike_anomaly
+        >>> X, y = make_spike_anomaly(n_samples=60, random_state=0)
+        >>> clf = CNNClassifier(max_epochs=2, random_state=0).fit(X, y)
+        >>> clf.adapt(2.0 * X + 1.0).predict(X[:3]).shape
+        (3,)
+        """
+        check_is_fitted(self, "net_")
+        norms = torch.nn.modules.batchnorm._BatchNorm
+        if not any(isinstance(m, norms) for m in self.net_.module_.modules()):
+            raise ValueError(
+                f"{type(self).__name__}'s network ({type(self.net_.module_).__name__})"
+                " has no BatchNorm layer: adapt has no statistics to re-estimate."
+            )
+        X = self._transform_input(self._validate_X(X, reset=False))
+        if X.shape[0] < 2:
+            raise ValueError("adapt needs at least 2 windows, got 1.")
+        recompute_batchnorm(self.net_, X)
+        return self
