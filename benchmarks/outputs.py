@@ -10,6 +10,7 @@ import pandas as pd
 
 from benchmarks import report
 from benchmarks.protocols import CWRU_PROTOCOLS, HEADLINE, SHIFT_PROTOCOLS
+from benchmarks.suites import ABLATION_STEPS
 from tsclf.datasets import TASKS as CWRU_TASKS
 
 
@@ -82,6 +83,19 @@ def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
             report.shift_table(cwru, HEADLINE).to_markdown(index=False),
             "",
         ]
+        ablation = report.ablation_table(cwru, ABLATION_STEPS, HEADLINE)
+        if len(ablation):
+            lines += [
+                "## Ablation: one change at a time",
+                "",
+                "The gain of each change in the headline score, paired by seed "
+                "(per seed: the change's mean over folds minus its base's), mean "
+                "± standard deviation over the seeds where both ran every fold "
+                "(their number in brackets); blank where a pair has not run.",
+                "",
+                ablation.to_markdown(index=False),
+                "",
+            ]
     for protocol in [p for p in CWRU_PROTOCOLS if p in set(cwru["protocol"])]:
         part = cwru[cwru["protocol"] == protocol]
         metric = HEADLINE.get(protocol, "joint_acc")

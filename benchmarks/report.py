@@ -73,6 +73,47 @@ def shift_table(results: pd.DataFrame, headline: dict[str, str]) -> pd.DataFrame
     return table.fillna("").rename_axis("model").reset_index()
 
 
+def ablation_table(
+    results: pd.DataFrame,
+    steps: tuple[tuple[str, str, str], ...],
+    headline: dict[str, str],
+) -> pd.DataFrame:
+    """What each change adds: one row per step, one column per protocol.
+
+    A cell is the gain of ``to`` over ``from`` in the protocol's headline
+    score, paired by seed: per seed, the mean over folds of ``to`` minus that
+    of ``from``, on the seeds where both ran every fold of the protocol;
+    then the mean ± the standard deviation over those seeds (their number in
+    brackets). Pairing by seed compares fits that shuffled their batches
+    alike. Steps with no such seed on any protocol are left out.
+    """
+    columns: dict[str, dict[str, str]] = {}
+    for protocol, part in results.groupby("protocol", sort=False):
+        metric = headline.get(protocol, "joint_acc")
+        n_folds = part["fold"].nunique()
+        per_seed = part.groupby(["model", "seed"])[metric].agg(["mean", "count"])
+        complete = per_seed[per_seed["count"] == n_folds]["mean"]
+        cells = {}
+        for base, variant, change in steps:
+            if base not in complete or variant not in complete:
+                continue
+            gains = (complete[variant] - complete[base]).dropna()
+            if len(gains) == 0:
+                continue
+            cells[change] = (
+                f"{gains.mean():+.3f} ± {gains.std():.3f} ({len(gains)})"
+                if len(gains) > 1
+                else f"{gains.mean():+.3f} (1)"
+            )
+        columns[f"{protocol} ({metric})"] = cells
+    table = pd.DataFrame(columns)
+    order = [change for *_, change in steps if change in table.index]
+    named = {change: f"{base} → {variant}" for base, variant, change in steps}
+    table = table.loc[order].fillna("")
+    table.insert(0, "models", [named[change] for change in order])
+    return table.rename_axis("change").reset_index()
+
+
 def fold_table(results: pd.DataFrame, metric: str = "joint_acc") -> pd.DataFrame:
     """One row per model: ``metric`` on each fold and the mean, best first.
 

@@ -47,6 +47,21 @@ ABLATION = (
     "cnn-spectrogram-mix",
     "cnn-spectrogram-mix-adabn",
 )
+#: The shift suite's ablation, one change at a time: (from, to, the change).
+#: The summary gives each step's paired gain on every protocol.
+ABLATION_STEPS = (
+    ("cnn", "cnn-spectrogram", "spectrogram input"),
+    ("cnn", "cnn-adabn", "adapt to the test windows (AdaBN)"),
+    ("cnn", "cnn-mix", "SameLabelMix"),
+    ("cnn", "cnn-robust", "noise, shift, stretch and band limit"),
+    ("cnn-robust", "cnn-robust-no-bandlimit", "the same without the band limit"),
+    ("cnn", "cnn-bandlimit-only", "band limit only"),
+    ("cnn-spectrogram", "cnn-spectrogram-adabn", "spectrogram: adapt"),
+    ("cnn-spectrogram", "cnn-spectrogram-swa", "spectrogram: weight averaging"),
+    ("cnn-spectrogram", "cnn-spectrogram-mix", "spectrogram: SameLabelMix"),
+    ("cnn-spectrogram-mix", "cnn-spectrogram-mix-adabn", "spectrogram, mixing: adapt"),
+    ("resnet", "resnet-robust", "ResNet: noise, shift, stretch and band limit"),
+)
 SHIFT_ONLY = ("lite", "cnn-spectrogram", "cnn-spectrogram-adabn", *ROBUST, *ABLATION)
 ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS + SHIFT_ONLY)
 # Short series: InceptionTime and LSTM-FCN train for hundreds of epochs on

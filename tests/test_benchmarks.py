@@ -457,6 +457,34 @@ def test_shift_table_gives_each_protocol_its_headline_score():
     assert table.loc[0, "loso (acc_location)"] == "0.850 ± 0.071 (2)"
 
 
+def test_ablation_table_pairs_seeds_that_ran_every_fold():
+    scores = {  # (model, seed) -> per-fold joint accuracy
+        ("base", 0): (0.5, 0.7),
+        ("base", 1): (0.6, 0.6),
+        ("base", 2): (0.9, 0.9),
+        ("new", 0): (0.7, 0.9),
+        ("new", 1): (0.9, 0.9),
+        ("new", 2): (0.1,),  # a fold still to run: seed 2 is left out
+        ("other", 0): (0.5, 0.5),
+    }
+    rows = [
+        {"model": m, "seed": s, "protocol": "lolo", "fold": f"f{i}", "joint_acc": v}
+        for (m, s), values in scores.items()
+        for i, v in enumerate(values)
+    ]
+    steps = (
+        ("base", "new", "a change"),
+        ("base", "never-ran", "not run"),
+        ("new", "other", "one seed"),
+    )
+    table = report.ablation_table(pd.DataFrame(rows), steps, {})
+    assert table["change"].tolist() == ["a change", "one seed"]
+    assert table.loc[0, "models"] == "base → new"
+    # Gains per seed: +0.2 and +0.3.
+    assert table.loc[0, "lolo (joint_acc)"] == "+0.250 ± 0.071 (2)"
+    assert table.loc[1, "lolo (joint_acc)"] == "-0.300 (1)"
+
+
 def test_cache_key_follows_the_defaults_inside_a_list_setting(monkeypatch):
     # repr() hides a transform's default parameters; the key must not.
     from tsclf.augmentation import AdditiveNoise
