@@ -15,10 +15,12 @@ from benchmarks import (
     gpu_check,
     imbalance,
     near_chance,
+    network_step_time,
     precision_speed,
     recurrent_spike,
     resnet_epoch_speed,
 )
+from tsclf.classification import CNNClassifier
 
 
 def test_near_chance_reports_each_variant(capsys):
@@ -104,3 +106,21 @@ def test_onnx_check_compares_onnxruntime_with_predict():
     assert row["same_labels"] and row["max_proba_gap"] < 1e-5
     refused = onnx_check.check("ResNet2DClassifier", X, y, groups)
     assert "STFTImage has no torch equivalent" in refused["refused"]
+
+
+def test_network_step_time_times_each_network(tmp_path):
+    argv = ["--classifiers", "CNNClassifier", "InceptionTimeClassifier"]
+    argv += ["--length", "64", "--batch-size", "8", "--repeats", "1"]
+    table = network_step_time.main([*argv, "--out", str(tmp_path)])
+    assert list(table["classifier"]) == ["CNNClassifier", "InceptionTimeClassifier"]
+    assert (table[["train_step_s", "predict_s"]] > 0).all().all()
+    assert table["train_step_vs_inception"].iloc[1] == 1.0
+    # The timed network is the one CNNClassifier trains on three such tasks.
+    rng = np.random.default_rng(0)
+    y = np.stack([rng.permutation(np.arange(40) % n) for n in (2, 4, 4)], axis=1)
+    fitted = CNNClassifier(max_epochs=1, validation=None).fit(
+        rng.normal(size=(40, 1, 64)), y
+    )
+    trained = sum(p.numel() for p in fitted.net_.module_.parameters())
+    assert table["parameters"].iloc[0] == trained
+    assert "--length 64" in (tmp_path / "summary.md").read_text()

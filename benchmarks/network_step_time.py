@@ -1,0 +1,137 @@
+"""What a network costs on this machine: seconds per training step and per prediction.
+
+Builds each classifier's network at its defaults for one-channel windows
+of ``--length`` samples and CWRU's three heads, and times on random
+input of one batch:
+
+- a training step: forward, the three cross-entropy losses, backward and
+  an AdamW step (median of ``--repeats`` after one warm-up step);
+- a prediction: the forward pass in evaluation mode, without gradients.
+
+It prints the parameter count, both times and each network's training-step
+time relative to InceptionTime's (when it is timed), with ``--threads``
+torch threads. The time of a fit follows from it: steps per epoch are the
+training windows over the batch size. No data are read and nothing is
+learnt, so the figures say what the architecture costs, not how well it
+classifies.
+
+Usage::
+
+    python -m benchmarks.network_step_time [--classifiers CNNClassifier
+        LITEClassifier InceptionTimeClassifier ResNetClassifier]
+        [--length 1200] [--batch-size 64] [--threads 1] [--repeats 5]
+        [--out docs/results/network-cost]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from benchmarks.outputs import machine, save_side_results
+from tsclf import classification
+
+HEADS = (2, 4, 4)  # detection, location, size on CWRU
+DEFAULT_CLASSIFIERS = (
+    "CNNClassifier",
+    "LITEClassifier",
+    "ResNetClassifier",
+    "InceptionTimeClassifier",
+)
+
+
+def network_of(name: str, length: int) -> torch.nn.Module:
+    """The network ``name``'s estimator builds at its defaults."""
+    estimator = getattr(classification, name)()
+    settings = {
+        key.removeprefix("module__"): value
+        for key, value in estimator.get_params().items()
+        if key.startswith("module__")
+    }
+    return estimator.module(
+        n_channels=1, n_timepoints=length, n_outputs=HEADS, **settings
+    )
+
+
+def median_seconds(step, repeats: int) -> float:
+    step()  # warm-up: allocations and kernel choice
+    durations = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        durations.append(time.perf_counter() - start)
+    return statistics.median(durations)
+
+
+def time_network(name: str, args) -> dict:
+    torch.manual_seed(0)
+    network = network_of(name, args.length)
+    optimizer = torch.optim.AdamW(network.parameters(), lr=1e-3)
+    X = torch.randn(args.batch_size, 1, args.length)
+    targets = [torch.randint(n, (args.batch_size,)) for n in HEADS]
+
+    def train_step() -> None:
+        network.train()
+        optimizer.zero_grad()
+        outputs = network(X)
+        loss = sum(
+            torch.nn.functional.cross_entropy(output, target)
+            for output, target in zip(outputs, targets, strict=True)
+        )
+        loss.backward()
+        optimizer.step()
+
+    def predict() -> None:
+        network.eval()
+        with torch.no_grad():
+            network(X)
+
+    return {
+        "classifier": name,
+        "parameters": sum(p.numel() for p in network.parameters()),
+        "train_step_s": median_seconds(train_step, args.repeats),
+        "predict_s": median_seconds(predict, args.repeats),
+    }
+
+
+def main(argv: list[str] | None = None) -> pd.DataFrame:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--classifiers", nargs="+", default=list(DEFAULT_CLASSIFIERS))
+    parser.add_argument("--length", type=int, default=1200)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    table = pd.DataFrame([time_network(name, args) for name in args.classifiers])
+    if "InceptionTimeClassifier" in set(table["classifier"]):
+        inception = table.set_index("classifier").loc["InceptionTimeClassifier"]
+        table["train_step_vs_inception"] = (
+            table["train_step_s"] / inception["train_step_s"]
+        )
+    summary = "\n".join(
+        [
+            "Command: `python -m benchmarks.network_step_time "
+            + " ".join(sys.argv[1:] if argv is None else argv)
+            + "`",
+            "",
+            f"Machine: {machine()}; {args.threads} torch thread(s), batch "
+            f"{args.batch_size}, windows of {args.length} samples, one channel.",
+            "",
+            table.to_markdown(index=False, floatfmt=".3f"),
+            "",
+        ]
+    )
+    save_side_results(table, summary, args.out)
+    return table
+
+
+if __name__ == "__main__":
+    main()
