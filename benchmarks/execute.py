@@ -10,7 +10,7 @@ import numpy as np
 from benchmarks import cache
 from benchmarks.config import RunConfig
 from benchmarks.measure import run_fold
-from benchmarks.models import MODELS, Context, build_estimator
+from benchmarks.models import MODELS, Context, adapted_twin, build_estimator
 from benchmarks.protocols import Problem, load_problem
 from benchmarks.suites import CURVE_PROTOCOLS
 
@@ -91,6 +91,9 @@ def fit_unit(unit: Unit, config: RunConfig) -> dict:
     estimator = build(unit.model, problem, unit.seed, len(train), config)
     spec = MODELS[unit.model]
     curve = problem.protocol in CURVE_PROTOCOLS and config.suite == "full"
+    # A model and its adapted twin share their fit: one scores both, and
+    # the twin's result is cached too (unless it already is).
+    twin = adapted_twin(unit.model)
     row = run_fold(
         estimator,
         problem,
@@ -98,13 +101,26 @@ def fit_unit(unit: Unit, config: RunConfig) -> dict:
         test,
         deep=spec.family == "deep",
         curve=curve,
-        adapt=spec.adapt,
+        adapt=twin is not None,
     )
-    row |= {"model": unit.model, "family": spec.family}
-    row |= {"dataset": problem.dataset, "protocol": problem.protocol}
-    row |= {"fold": fold, "seed": unit.seed}
-    cache.write(unit.path, row)
-    return row
+    rows = {unit.model: row}
+    if twin is not None:
+        plain, adapted = (twin, unit.model) if spec.adapts else (unit.model, twin)
+        rows = {plain: row, adapted: row.pop("adapted")}
+    for model, result in rows.items():
+        result |= {"model": model, "family": spec.family}
+        result |= {"dataset": problem.dataset, "protocol": problem.protocol}
+        result |= {"fold": fold, "seed": unit.seed}
+        path = (
+            unit.path
+            if model == unit.model
+            else make_unit(
+                unit.protocol, unit.dataset, model, unit.seed, unit.fold, config
+            ).path
+        )
+        if model == unit.model or config.no_cache or not path.exists():
+            cache.write(path, result)
+    return rows[unit.model]
 
 
 def fit_all(units: list[Unit], config: RunConfig, progress) -> list[dict]:

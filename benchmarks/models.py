@@ -30,8 +30,10 @@ configurations that stand beside dl-4-tsc's published UCR figures:
 
 And, for the shift suite, the same networks trained on augmented batches
 (:func:`robust_augmentation`): ``cnn-robust`` and ``resnet-robust``;
-``cnn-adabn``, the default CNN whose BatchNorm statistics are re-estimated
-on the unlabelled test windows before predicting them (``adapt``, AdaBN);
+``cnn-adabn`` and ``resnet-adabn``, the default CNN and ResNet whose
+BatchNorm statistics are re-estimated on the unlabelled test windows before
+predicting them (``adapt``, AdaBN; one fit scores a model and its adapted
+twin);
 ``cnn-mix``, the CNN trained on batches where half the windows are blended
 with another window of the same labels (:class:`~tsclf.augmentation.SameLabelMix`);
 ``cnn-spectrogram``, the CNN on each window's spectrogram with the
@@ -239,9 +241,10 @@ class ModelSpec:
     family: str  # "classical", "anchor" or "deep"
     build: Callable[[Context], BaseEstimator]
     vibration_only: bool = False
-    # Re-estimate the BatchNorm statistics on the unlabelled test windows
-    # (``adapt``, AdaBN) before predicting them.
-    adapt: bool = False
+    # The model whose fits this one adapts: they re-estimate the BatchNorm
+    # statistics on the unlabelled test windows (``adapt``, AdaBN) before
+    # predicting them. One fit scores both (see ``adapted_twin``).
+    adapts: str | None = None
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -266,23 +269,16 @@ MODELS: dict[str, ModelSpec] = {
         "deep",
         _deep(classification.CNNClassifier, augmentation=robust_augmentation()),
     ),
-    "cnn-adabn": ModelSpec("deep", _deep(classification.CNNClassifier), adapt=True),
     "cnn-mix": ModelSpec(
         "deep", _deep(classification.CNNClassifier, augmentation=[SameLabelMix()])
     ),
     "cnn-spectrogram": ModelSpec("deep", _deep(**SPECTROGRAM_CNN)),
-    "cnn-spectrogram-adabn": ModelSpec("deep", _deep(**SPECTROGRAM_CNN), adapt=True),
     # One robustness piece at a time on the spectrogram CNN (fast to fit).
     "cnn-spectrogram-swa": ModelSpec(
         "deep", _deep(**SPECTROGRAM_CNN, callbacks=[WeightAveraging()])
     ),
     "cnn-spectrogram-mix": ModelSpec(
         "deep", _deep(**SPECTROGRAM_CNN, augmentation=[SameLabelMix()])
-    ),
-    "cnn-spectrogram-mix-adabn": ModelSpec(
-        "deep",
-        _deep(**SPECTROGRAM_CNN, augmentation=[SameLabelMix()]),
-        adapt=True,
     ),
     # The ablation of cnn-robust: one change at a time.
     "cnn-robust-no-bandlimit": ModelSpec(
@@ -314,3 +310,23 @@ MODELS: dict[str, ModelSpec] = {
     "cnn-gru": ModelSpec("deep", _deep(classification.CNNGRUClassifier)),
     "resnet2d": ModelSpec("deep", _deep(classification.ResNet2DClassifier)),
 }
+
+
+def _adapted(base: str) -> ModelSpec:
+    """``base``'s fits, adapted to the test windows before predicting them."""
+    spec = MODELS[base]
+    return ModelSpec(spec.family, spec.build, spec.vibration_only, adapts=base)
+
+
+MODELS |= {
+    f"{base}-adabn": _adapted(base)
+    for base in ("cnn", "resnet", "cnn-spectrogram", "cnn-spectrogram-mix")
+}
+
+
+def adapted_twin(model: str) -> str | None:
+    """The model that adapts ``model``'s fits, or the one whose fits it
+    adapts: the runner scores both from one fit. None when there is none."""
+    if MODELS[model].adapts:
+        return MODELS[model].adapts
+    return next((name for name, s in MODELS.items() if s.adapts == model), None)

@@ -36,7 +36,7 @@ QUICK_DEEP = ("mlp", "cnn", "resnet", "lstm", "gru", "transformer")
 # Configurations kept for the comparison with dl-4-tsc's UCR figures.
 UCR_TWINS = ("resnet-fullres", "fcn")
 # Configurations trained for shift, compared in the shift suite.
-ROBUST = ("cnn-robust", "resnet-robust", "cnn-adabn", "cnn-mix")
+ROBUST = ("cnn-robust", "resnet-robust", "cnn-adabn", "resnet-adabn", "cnn-mix")
 # Models added after the full suite ran: in the shift suite only, so that
 # the full suite's plan and published figures stay as they ran.
 # What each piece of cnn-robust's augmentation adds, one change at a time.
@@ -60,6 +60,7 @@ ABLATION_STEPS = (
     ("cnn-spectrogram", "cnn-spectrogram-swa", "spectrogram: weight averaging"),
     ("cnn-spectrogram", "cnn-spectrogram-mix", "spectrogram: SameLabelMix"),
     ("cnn-spectrogram-mix", "cnn-spectrogram-mix-adabn", "spectrogram, mixing: adapt"),
+    ("resnet", "resnet-adabn", "ResNet: adapt"),
     ("resnet", "resnet-robust", "ResNet: noise, shift, stretch and band limit"),
 )
 SHIFT_ONLY = ("lite", "cnn-spectrogram", "cnn-spectrogram-adabn", *ROBUST, *ABLATION)

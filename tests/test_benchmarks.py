@@ -212,6 +212,39 @@ def test_a_fit_another_run_finished_meanwhile_is_read_not_redone(tmp_path, monke
         execute.fit_unit(unit, args)
 
 
+def test_one_fit_scores_a_model_and_its_adapted_twin(tmp_path, monkeypatch):
+    common = ["--folds", "load0", "--max-epochs", "1", "--seeds", "1"]
+    plain = run.main(
+        ["--models", "cnn-spectrogram", *common, "--results", str(tmp_path / "a")]
+    )
+    twin = run.main(
+        ["--models", "cnn-spectrogram-adabn", *common, "--results", str(tmp_path / "b")]
+    )
+    # Each run cached both results, from one fit.
+    for folder in ("a", "b"):
+        names = sorted(
+            p.name.split("__")[0] for p in (tmp_path / folder).rglob("*.json")
+        )
+        assert names == ["cnn-spectrogram", "cnn-spectrogram-adabn"]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a twin's cached result was fitted again")
+
+    monkeypatch.setattr(execute, "run_fold", refuse)
+    twin_from_plain = run.main(
+        ["--models", "cnn-spectrogram-adabn", *common, "--results", str(tmp_path / "a")]
+    )
+    plain_from_twin = run.main(
+        ["--models", "cnn-spectrogram", *common, "--results", str(tmp_path / "b")]
+    )
+    # Training is seeded and predicting leaves the fit alone, so the result
+    # a twin's fit cached is the one a fit of its own gives.
+    for ours, theirs in ((twin_from_plain, twin), (plain_from_twin, plain)):
+        assert ours["predicted"].tolist() == theirs["predicted"].tolist()
+        assert ours["epochs"].tolist() == theirs["epochs"].tolist()
+    assert twin["predicted"].tolist() != plain["predicted"].tolist()
+
+
 def test_workers_and_a_dask_cluster_give_the_same_rows_in_order(tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     args = ["--models", "spectral-rf", "--n-jobs", "1"]
