@@ -36,12 +36,18 @@ def cwru_table(results: pd.DataFrame, metric: str = "joint_acc") -> pd.DataFrame
     """Mean over folds and seeds, one row per model, best ``metric`` first.
 
     With several seeds, ``<metric>_std`` is the standard deviation over
-    seeds of the per-seed mean over folds.
+    seeds of the per-seed mean over folds. Where results record their
+    device, a column names the devices the fits ran on (``cpu+cuda``: some
+    on each, so the mean fit time mixes them).
     """
     columns = [c for c in METRIC_COLUMNS if c in results]
     keys = ["model", "family"]
     table = results.groupby(keys, sort=False)[columns].mean()
     table.insert(0, "fits", results.groupby(keys, sort=False).size())
+    if "device" in results:  # fit times compare only on one device
+        kinds = results["device"].fillna("cpu").astype(str).str.split(":").str[0]
+        devices = kinds.groupby([results[k] for k in keys], sort=False)
+        table.insert(1, "device", devices.agg(lambda d: "+".join(sorted(set(d)))))
     if results["seed"].nunique() > 1:
         per_seed = results.groupby([*keys, "seed"], sort=False)[metric].mean()
         spread = per_seed.groupby(level=keys, sort=False).std()
@@ -53,7 +59,9 @@ def shift_table(results: pd.DataFrame, headline: dict[str, str]) -> pd.DataFrame
     """One row per model, one column per protocol: its headline score.
 
     Each cell is the mean over folds and seeds ± the standard deviation over
-    seeds (of the per-seed mean over folds), with the number of seeds.
+    seeds (of the per-seed mean over folds), with the number of seeds. Mean
+    fit time and prediction throughput follow, those of fits on a GPU
+    (``device`` ``cuda...``) in columns of their own.
     """
     cells = {}
     for protocol, part in results.groupby("protocol", sort=False):
@@ -67,9 +75,15 @@ def shift_table(results: pd.DataFrame, headline: dict[str, str]) -> pd.DataFrame
             for model, values in grouped
         }
     table = pd.DataFrame(cells)
-    table["fit_s"] = results.groupby("model")["fit_s"].mean().round(1)
-    throughput = results.groupby("model")["predict_windows_per_s"].mean()
-    table["predict_windows_per_s"] = throughput.round(0)
+    # Times compare only on one device: GPU-trained fits get columns of their own.
+    on_gpu = results.get("device", pd.Series("", index=results.index))
+    on_gpu = on_gpu.astype(str).str.startswith("cuda")
+    for suffix, part in (("", results[~on_gpu]), (" (cuda)", results[on_gpu])):
+        if len(part):
+            by_model = part.groupby("model")
+            table[f"fit_s{suffix}"] = by_model["fit_s"].mean().round(1)
+            throughput = by_model["predict_windows_per_s"].mean().round(0)
+            table[f"predict_windows_per_s{suffix}"] = throughput
     return table.fillna("").rename_axis("model").reset_index()
 
 

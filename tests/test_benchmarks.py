@@ -132,6 +132,23 @@ def test_peak_memory_counts_memory_that_earlier_work_freed():
     assert memory.peak_mb > 75
 
 
+def test_cwru_table_names_the_devices_the_fits_ran_on():
+    rows = pd.DataFrame(
+        {
+            "model": ["a", "a", "b", "b"],
+            "family": ["deep"] * 4,
+            "seed": [0, 0, 0, 0],
+            "joint_acc": [0.9, 0.8, 0.7, 0.6],
+            "fit_s": [1.0, 3.0, 2.0, 2.0],
+            "device": ["cuda:0", "cpu", None, "cpu"],
+        }
+    )
+    table = report.cwru_table(rows).set_index("model")
+    assert table.loc["a", "device"] == "cpu+cuda"
+    assert table.loc["b", "device"] == "cpu"  # rows from before devices were kept
+    assert table.loc["a", "fit_s"] == 2.0
+
+
 def test_fold_table_gives_each_fold_and_the_settling_range():
     results = pd.DataFrame(
         {
@@ -488,6 +505,13 @@ def test_shift_table_gives_each_protocol_its_headline_score():
     table = report.shift_table(pd.DataFrame(rows), {"loso": "acc_location"})
     assert table.loc[0, "lolo (joint_acc)"] == "0.850 ± 0.071 (2)"
     assert table.loc[0, "loso (acc_location)"] == "0.850 ± 0.071 (2)"
+    assert table.loc[0, "fit_s"] == 2.0 and "fit_s (cuda)" not in table
+    # Fit times on a GPU are kept apart from the CPU's.
+    for row in rows[:2]:
+        row |= {"device": "cuda", "fit_s": 0.5, "predict_windows_per_s": 1000.0}
+    table = report.shift_table(pd.DataFrame(rows), {"loso": "acc_location"})
+    assert table.loc[0, "fit_s"] == 2.0 and table.loc[0, "fit_s (cuda)"] == 0.5
+    assert table.loc[0, "predict_windows_per_s (cuda)"] == 1000.0
 
 
 def test_ablation_table_pairs_seeds_that_ran_every_fold():
