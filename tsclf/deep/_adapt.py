@@ -48,6 +48,16 @@ class TestTimeAdaptationMixin:
             If the network has no BatchNorm layer, so there is nothing to
             adapt.
 
+        Notes
+        -----
+        The statistics absorb whatever ``X`` holds, the machine and its
+        label mix alike. Adapt to windows that cover the states the machine
+        runs in (a new sensor on a machine seen healthy and faulty), not to
+        windows of one kind of fault: in tsclf's shift suite adapting lifts
+        cross-sensor joint accuracy by 17 to 24 points and lowers leave one
+        fault size out, where the new windows are one fault size's
+        recordings (see the benchmark page).
+
         Examples
         --------
         >>> from tsclf.classification import CNNClassifier
