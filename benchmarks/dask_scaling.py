@@ -7,8 +7,12 @@ epochs, validation by recordings) runs
 - serially (``n_jobs=1``) with torch's default threads (what a user gets),
 - serially with one torch thread (the work each worker does),
 - on a ``dask.distributed.LocalCluster`` of 2 worker processes with one
-  thread each, and of 1 worker process with 2 threads (torch at one
-  thread), through ``joblib.parallel_config(backend="dask")``.
+  thread each, once as dask starts them and once without the
+  ``MALLOC_TRIM_THRESHOLD_=65536`` dask's nanny sets in their environment
+  (glibc then maps and unmaps every large tensor afresh, which makes a
+  torch training step on a CPU much slower), and of 1 worker process with
+  2 threads (torch at one thread), through
+  ``joblib.parallel_config(backend="dask")``.
 
 Prints the wall times and the ratio of each serial run to each run (the
 goal on 2 cores: at least 1.6). The searches' scores are compared: one
@@ -26,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +44,9 @@ from sklearn.model_selection import GridSearchCV, GroupKFold
 from benchmarks.outputs import machine, save_side_results
 from tsclf.classification import CNNClassifier
 from tsclf.datasets import load_cwru_windows
+
+#: The dask setting that, set to None, leaves glibc's trim threshold alone.
+TRIM_SETTING = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 
 
 def search(n_jobs: int, epochs: int) -> GridSearchCV:
@@ -58,44 +67,59 @@ def timed(make, X, y, groups) -> tuple[float, np.ndarray]:
         return time.perf_counter() - start, fitted.cv_results_["mean_test_score"]
 
 
-def on_cluster(processes: bool, X, y, groups, epochs: int):
-    """Time the search on a 2-core LocalCluster: 2 processes or 2 threads.
+@contextmanager
+def local_cluster(processes: bool, malloc_trim: bool = True):
+    """A client of a 2-core LocalCluster: 2 processes or 2 threads.
 
     Each fit runs with one torch thread either way: through the workers'
     environment, or through torch's process-wide setting when the workers
     are threads of this process (torch releases the GIL in its kernels).
+    ``malloc_trim=False`` starts worker processes without dask's
+    ``MALLOC_TRIM_THRESHOLD_``.
     """
     import dask
     from dask.distributed import Client, LocalCluster
-    from joblib import parallel_config
 
+    # The nanny writes its workers' environment into this process's too;
+    # put it back so that one cluster does not leak into the next.
+    environ = dict(os.environ)
+    settings = {"distributed.worker.profile.enabled": False}  # it samples Python
+    if not malloc_trim:  # neither from dask's settings nor from this process
+        settings[TRIM_SETTING] = None
+        os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
     layout = (
-        {"n_workers": 2, "threads_per_worker": 1}
+        {"n_workers": 2, "threads_per_worker": 1, "env": {"OMP_NUM_THREADS": "1"}}
         if processes
-        else {
-            "n_workers": 1,
-            "threads_per_worker": 2,
-        }
+        else {"n_workers": 1, "threads_per_worker": 2}
     )
-    if processes:  # one torch thread in each worker process
-        layout["env"] = {"OMP_NUM_THREADS": "1"}
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         with (
-            # The statistical profiler samples the Python training loop.
-            dask.config.set({"distributed.worker.profile.enabled": False}),
+            dask.config.set(settings),
             LocalCluster(
                 **layout, processes=processes, dashboard_address=None
             ) as cluster,
             Client(cluster) as client,
-            parallel_config(backend="dask", scatter=[X]),
         ):
             # Start-up is not timed: each worker imports torch and tsclf first.
             client.run(importlib.import_module, "tsclf.classification")
-            return timed(lambda: search(-1, epochs), X, y, groups)
+            yield client
     finally:
         torch.set_num_threads(threads)
+        os.environ.clear()
+        os.environ.update(environ)
+
+
+def on_cluster(processes: bool, X, y, groups, epochs: int, malloc_trim: bool = True):
+    """Time the search on a :func:`local_cluster`."""
+    from joblib import parallel_config
+
+    with (
+        local_cluster(processes, malloc_trim),
+        parallel_config(backend="dask", scatter=[X]),
+    ):
+        return timed(lambda: search(-1, epochs), X, y, groups)
 
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:
@@ -116,10 +140,14 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     seconds, serial_scores = timed(lambda: search(1, args.epochs), X, y, groups)
     torch.set_num_threads(threads)
     rows.append({"run": "serial, 1 torch thread", "seconds": seconds})
-    for processes in (True, False):
-        seconds, scores = on_cluster(processes, X, y, groups, args.epochs)
-        layout = (
-            "2 worker processes x 1 thread" if processes else "1 process x 2 threads"
+    layouts = {
+        "2 worker processes x 1 thread": (True, True),
+        "2 worker processes x 1 thread, MALLOC_TRIM_THRESHOLD_ unset": (True, False),
+        "1 process x 2 threads": (False, True),
+    }
+    for layout, (processes, malloc_trim) in layouts.items():
+        seconds, scores = on_cluster(
+            processes, X, y, groups, args.epochs, malloc_trim=malloc_trim
         )
         rows.append({"run": f"dask LocalCluster, {layout}", "seconds": seconds})
         same.append(np.array_equal(serial_scores, scores))

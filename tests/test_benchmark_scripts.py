@@ -11,6 +11,7 @@ import pytest
 
 from benchmarks import (
     cesium_speed,
+    dask_scaling,
     dl4tsc_gap,
     gpu_check,
     imbalance,
@@ -124,3 +125,19 @@ def test_network_step_time_times_each_network(tmp_path):
     trained = sum(p.numel() for p in fitted.net_.module_.parameters())
     assert table["parameters"].iloc[0] == trained
     assert "--length 64" in (tmp_path / "summary.md").read_text()
+
+
+def test_dask_scaling_starts_workers_with_or_without_the_trim_threshold(monkeypatch):
+    pytest.importorskip("dask.distributed")
+    import os
+
+    # As an earlier cluster in this process may have left it.
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    before = dict(os.environ)
+    for malloc_trim, expected in ((True, "65536"), (False, None)):
+        with dask_scaling.local_cluster(processes=True, malloc_trim=malloc_trim) as c:
+            seen = c.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
+            threads = c.run(lambda: __import__("torch").get_num_threads())
+        assert set(seen.values()) == {expected}
+        assert set(threads.values()) == {1}
+        assert dict(os.environ) == before  # nothing leaks into this process
