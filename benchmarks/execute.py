@@ -82,7 +82,8 @@ def fit_unit(unit: Unit, config: RunConfig) -> dict:
     """Fit and score one unit, write its result to the cache and return it.
 
     A result that another run sharing the cache wrote since this run made
-    its plan is read instead of fitted again.
+    its plan is read instead of fitted again. A model with an adapted twin
+    (``cnn`` and ``cnn-adabn``) scores both from this one fit.
     """
     if unit.path.exists() and not config.no_cache:
         return cache.read(unit.path)
@@ -91,8 +92,7 @@ def fit_unit(unit: Unit, config: RunConfig) -> dict:
     estimator = build(unit.model, problem, unit.seed, len(train), config)
     spec = MODELS[unit.model]
     curve = problem.protocol in CURVE_PROTOCOLS and config.suite == "full"
-    # A model and its adapted twin share their fit: one scores both, and
-    # the twin's result is cached too (unless it already is).
+    # The twin's result is cached too, unless it already is.
     twin = adapted_twin(unit.model)
     row = run_fold(
         estimator,
