@@ -59,21 +59,32 @@ def shift_table(results: pd.DataFrame, headline: dict[str, str]) -> pd.DataFrame
     """One row per model, one column per protocol: its headline score.
 
     Each cell is the mean over folds and seeds ± the standard deviation over
-    seeds (of the per-seed mean over folds), with the number of seeds. Mean
-    fit time and prediction throughput follow, those of fits on a GPU
+    seeds (of the per-seed mean over folds), with the number of seeds, over
+    the seeds that ran every fold of the protocol: a mean over some folds
+    is not comparable with one over all. A model with no such seed shows
+    its mean over the fits it has, with how many of the folds they cover.
+    Mean fit time and prediction throughput follow, those of fits on a GPU
     (``device`` ``cuda...``) in columns of their own.
     """
     cells = {}
     for protocol, part in results.groupby("protocol", sort=False):
         metric = headline.get(protocol, "joint_acc")
-        per_seed = part.groupby(["model", "seed"], sort=False)[metric].mean()
-        grouped = per_seed.groupby(level="model", sort=False)
-        cells[f"{protocol} ({metric})"] = {
-            model: f"{values.mean():.3f} ± {values.std():.3f} ({len(values)})"
-            if len(values) > 1
-            else f"{values.mean():.3f} (1)"
-            for model, values in grouped
-        }
+        n_folds = part["fold"].nunique()
+        per_seed = part.groupby(["model", "seed"], sort=False)[metric]
+        per_seed = per_seed.agg(["mean", "count"])
+        column = {}
+        for model, seeds in per_seed.groupby(level="model", sort=False):
+            complete = seeds.loc[seeds["count"] == n_folds, "mean"]
+            if len(complete) > 1:
+                cell = f"{complete.mean():.3f} ± {complete.std():.3f} ({len(complete)})"
+            elif len(complete) == 1:
+                cell = f"{complete.iloc[0]:.3f} (1)"
+            else:
+                folds = part.loc[part["model"] == model, "fold"].nunique()
+                mean = part.loc[part["model"] == model, metric].mean()
+                cell = f"{mean:.3f} ({folds} of {n_folds} folds)"
+            column[model] = cell
+        cells[f"{protocol} ({metric})"] = column
     table = pd.DataFrame(cells)
     # Times compare only on one device: GPU-trained fits get columns of their own.
     on_gpu = results.get("device", pd.Series("", index=results.index))

@@ -506,6 +506,19 @@ def test_shift_table_gives_each_protocol_its_headline_score():
     assert table.loc[0, "lolo (joint_acc)"] == "0.850 ± 0.071 (2)"
     assert table.loc[0, "loso (acc_location)"] == "0.850 ± 0.071 (2)"
     assert table.loc[0, "fit_s"] == 2.0 and "fit_s (cuda)" not in table
+    # A seed with a fold still to run is left out; with no complete seed the
+    # cell says how many folds its mean covers.
+    second_fold = {"fold": "g", "joint_acc": 0.2, "acc_location": 0.2}
+    more = [{**rows[0], **second_fold}, {**rows[0], **second_fold, "model": "n"}]
+    more.append({**rows[0], "model": "n"})
+    table = report.shift_table(pd.DataFrame(rows + more), {}).set_index("model")
+    assert table.loc["m", "lolo (joint_acc)"] == "0.500 (1)"  # seed 0's two folds
+    assert table.loc["n", "lolo (joint_acc)"] == "0.500 (1)"
+    lone = {**rows[0], "model": "p"}
+    table = report.shift_table(pd.DataFrame(rows + more + [lone]), {})
+    assert table.set_index("model").loc["p", "lolo (joint_acc)"] == (
+        "0.800 (1 of 2 folds)"
+    )
     # Fit times on a GPU are kept apart from the CPU's.
     for row in rows[:2]:
         row |= {"device": "cuda", "fit_s": 0.5, "predict_windows_per_s": 1000.0}
