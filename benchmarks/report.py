@@ -69,21 +69,16 @@ def shift_table(results: pd.DataFrame, headline: dict[str, str]) -> pd.DataFrame
     cells = {}
     for protocol, part in results.groupby("protocol", sort=False):
         metric = headline.get(protocol, "joint_acc")
-        n_folds = part["fold"].nunique()
-        per_seed = part.groupby(["model", "seed"], sort=False)[metric]
-        per_seed = per_seed.agg(["mean", "count"])
+        complete = _complete_seed_means(part, metric)
         column = {}
-        for model, seeds in per_seed.groupby(level="model", sort=False):
-            complete = seeds.loc[seeds["count"] == n_folds, "mean"]
-            if len(complete) > 1:
-                cell = f"{complete.mean():.3f} ± {complete.std():.3f} ({len(complete)})"
-            elif len(complete) == 1:
-                cell = f"{complete.iloc[0]:.3f} (1)"
+        for model, fits in part.groupby("model", sort=False):
+            if model in complete:
+                column[model] = _spread_cell(complete[model])
             else:
-                folds = part.loc[part["model"] == model, "fold"].nunique()
-                mean = part.loc[part["model"] == model, metric].mean()
-                cell = f"{mean:.3f} ({folds} of {n_folds} folds)"
-            column[model] = cell
+                folds, n_folds = fits["fold"].nunique(), part["fold"].nunique()
+                column[model] = (
+                    f"{fits[metric].mean():.3f} ({folds} of {n_folds} folds)"
+                )
         cells[f"{protocol} ({metric})"] = column
     table = pd.DataFrame(cells)
     # Times compare only on one device: GPU-trained fits get columns of their own.
@@ -96,6 +91,21 @@ def shift_table(results: pd.DataFrame, headline: dict[str, str]) -> pd.DataFrame
             throughput = by_model["predict_windows_per_s"].mean().round(0)
             table[f"predict_windows_per_s{suffix}"] = throughput
     return table.fillna("").rename_axis("model").reset_index()
+
+
+def _complete_seed_means(part: pd.DataFrame, metric: str) -> pd.Series:
+    """Per (model, seed): the mean of ``metric`` over folds, for the seeds
+    that ran every fold of ``part`` (a mean over fewer is not comparable)."""
+    per_seed = part.groupby(["model", "seed"], sort=False)[metric]
+    per_seed = per_seed.agg(["mean", "count"])
+    return per_seed.loc[per_seed["count"] == part["fold"].nunique(), "mean"]
+
+
+def _spread_cell(values: pd.Series, sign: str = "") -> str:
+    """``mean ± std (n)`` over seeds; ``mean (1)`` for one seed."""
+    if len(values) == 1:
+        return f"{values.iloc[0]:{sign}.3f} (1)"
+    return f"{values.mean():{sign}.3f} ± {values.std():.3f} ({len(values)})"
 
 
 def ablation_table(
@@ -115,21 +125,14 @@ def ablation_table(
     columns: dict[str, dict[str, str]] = {}
     for protocol, part in results.groupby("protocol", sort=False):
         metric = headline.get(protocol, "joint_acc")
-        n_folds = part["fold"].nunique()
-        per_seed = part.groupby(["model", "seed"])[metric].agg(["mean", "count"])
-        complete = per_seed[per_seed["count"] == n_folds]["mean"]
+        complete = _complete_seed_means(part, metric)
         cells = {}
         for base, variant, change in steps:
             if base not in complete or variant not in complete:
                 continue
             gains = (complete[variant] - complete[base]).dropna()
-            if len(gains) == 0:
-                continue
-            cells[change] = (
-                f"{gains.mean():+.3f} ± {gains.std():.3f} ({len(gains)})"
-                if len(gains) > 1
-                else f"{gains.mean():+.3f} (1)"
-            )
+            if len(gains):
+                cells[change] = _spread_cell(gains, sign="+")
         columns[f"{protocol} ({metric})"] = cells
     table = pd.DataFrame(columns)
     order = [change for *_, change in steps if change in table.index]
