@@ -37,9 +37,8 @@ QUICK_DEEP = ("mlp", "cnn", "resnet", "lstm", "gru", "transformer")
 UCR_TWINS = ("resnet-fullres", "fcn")
 # Configurations trained for shift, compared in the shift suite.
 ROBUST = ("cnn-robust", "resnet-robust", "cnn-adabn", "resnet-adabn", "cnn-mix")
-# Models added after the full suite ran: in the shift suite only, so that
-# the full suite's plan and published figures stay as they ran.
-# What each piece of cnn-robust's augmentation adds, one change at a time.
+# The ablation's variants beyond the configurations above: the pieces of
+# cnn-robust's augmentation, and one piece at a time on the spectrogram CNN.
 ABLATION = (
     "cnn-robust-no-bandlimit",
     "cnn-bandlimit-only",
@@ -63,6 +62,8 @@ ABLATION_STEPS = (
     ("resnet", "resnet-adabn", "ResNet: adapt"),
     ("resnet", "resnet-robust", "ResNet: noise, shift, stretch and band limit"),
 )
+# Models added after the full suite ran: in the shift suite only, so that
+# the full suite's plan and published figures stay as they ran.
 SHIFT_ONLY = ("lite", "cnn-spectrogram", "cnn-spectrogram-adabn", *ROBUST, *ABLATION)
 ALL_CWRU = tuple(name for name in MODELS if name not in UCR_TWINS + SHIFT_ONLY)
 # Short series: InceptionTime and LSTM-FCN train for hundreds of epochs on
