@@ -73,7 +73,9 @@ def make_unit(
         seed=seed,
         fold=fold,
         estimator=build(model, problem, seed, len(train), config),
-        fit_groups=problem.deep_fit_groups(train) if deep else None,
+        fit_groups=(
+            problem.deep_fit_groups(train, MODELS[model].validate_on) if deep else None
+        ),
     )
     return Unit(protocol, dataset, model, seed, fold[0], path)
 
@@ -100,6 +102,7 @@ def fit_unit(unit: Unit, config: RunConfig) -> dict:
         train,
         test,
         deep=spec.family == "deep",
+        validate_on=spec.validate_on,
         curve=curve,
         adapt=twin is not None,
     )

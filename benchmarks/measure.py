@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from skorch.callbacks import Callback
 
+from tsclf.classification import SeedEnsembleClassifier
 from tsclf.deep import network_logits
 from tsclf.metrics import joint_accuracy, task_score
 
@@ -145,12 +146,14 @@ def run_fold(
     test,
     *,
     deep: bool,
+    validate_on: str = "blocks",
     curve: bool = False,
     adapt: bool = False,
 ) -> dict[str, Any]:
     """Fit on ``train``, predict ``test``; return metrics, times and predictions.
 
-    Deep models get the problem's validation blocks as ``groups``; with
+    Deep models get the problem's validation blocks as ``groups`` (its
+    motor loads with ``validate_on="load"``); with
     ``curve`` they also score ``test`` after every epoch (:class:`HeldOutCurve`,
     whose time is not counted in the fit time). With ``adapt``, after those
     predictions the fitted model adapts to the unlabelled test windows
@@ -159,7 +162,7 @@ def run_fold(
     time; the peak memory covers both).
     """
     device = getattr(estimator, "device", None)
-    groups = problem.deep_fit_groups(train) if deep else None
+    groups = problem.deep_fit_groups(train, validate_on) if deep else None
     fit_params = {} if groups is None else {"groups": groups}
     heldout = None
     if deep and curve:
@@ -188,10 +191,14 @@ def run_fold(
     row = rows[0]
     if memory.gpu_peak_mb is not None:
         row["gpu_peak_mb"] = memory.gpu_peak_mb
-    if hasattr(estimator, "n_epochs_"):
-        row["epochs"] = estimator.n_epochs_
-    if hasattr(estimator, "device_"):  # fit times compare only on one device
-        row["device"] = str(estimator.device_)
+    # A seed ensemble: its members' epochs (mean) and device.
+    is_ensemble = isinstance(estimator, SeedEnsembleClassifier)
+    members = estimator.estimators_ if is_ensemble else [estimator]
+    epochs = [member.n_epochs_ for member in members if hasattr(member, "n_epochs_")]
+    if epochs:
+        row["epochs"] = epochs[0] if len(epochs) == 1 else float(np.mean(epochs))
+    if hasattr(members[0], "device_"):  # fit times compare only on one device
+        row["device"] = str(members[0].device_)
     if heldout is not None:
         tail = heldout.scores_[-CURVE_TAIL:]
         row |= {"last5_min": min(tail), "last5_max": max(tail)}

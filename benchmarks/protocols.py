@@ -44,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 SHIFT_PROTOCOLS = ("cross-sensor", "loso")
 CWRU_PROTOCOLS = ("leaky", "recording", "lolo", *SHIFT_PROTOCOLS)
@@ -52,6 +53,10 @@ HEADLINE = {"loso": "acc_location"}
 #: Leave-one-condition-out protocols: the metadata column held out, and the
 #: fold name's prefix.
 CONDITIONS = {"lolo": ("load_hp", "load"), "loso": ("fault_size", "size")}
+#: What a deep model's validation split holds out: ``"blocks"`` of every
+#: training recording, or a whole motor ``"load"`` (a condition the network
+#: does not train on).
+VALIDATION_GROUPS = ("blocks", "load")
 SHARED_ENV = "TSCLF_SHARED"
 UCR_DATASETS = (
     "GunPoint",
@@ -78,10 +83,20 @@ class Problem:
     groups: np.ndarray | None = None  # recording of each window (CWRU)
     fit_groups: np.ndarray | None = None  # deep models' validation blocks
     sampling_rate: float = 1.0
+    loads: np.ndarray | None = None  # motor load of each window (CWRU)
 
-    def deep_fit_groups(self, train: np.ndarray) -> np.ndarray | None:
-        """The ``groups`` a deep model's ``fit`` gets on ``train``, if any."""
-        return None if self.fit_groups is None else self.fit_groups[train]
+    def deep_fit_groups(
+        self, train: np.ndarray, validate_on: str = "blocks"
+    ) -> np.ndarray | None:
+        """The ``groups`` a deep model's ``fit`` gets on ``train``, if any:
+        the validation blocks, or with ``validate_on="load"`` the motor
+        loads (see :data:`VALIDATION_GROUPS`)."""
+        if validate_on not in VALIDATION_GROUPS:
+            raise ValueError(f"validate_on={validate_on!r}; use {VALIDATION_GROUPS}.")
+        groups = self.loads if validate_on == "load" else self.fit_groups
+        if groups is None and validate_on == "load":
+            raise ValueError(f"{self.dataset}/{self.protocol} has no motor loads.")
+        return None if groups is None else groups[train]
 
 
 def cwru_problem(protocol: str, seed: int = 0) -> Problem:
@@ -137,7 +152,20 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
         groups=windows.groups,
         fit_groups=fit_groups,
         sampling_rate=windows.sampling_rate,
+        loads=motor_loads(windows),
     )
+
+
+def motor_loads(windows) -> np.ndarray:
+    """Each window's motor load; the windows of the lone normal recording
+    (one load), cut into blocks ``<recording>#k``, get the ``k``-th load, as
+    ``block_lone_recordings`` spreads them over the loads."""
+    loads = windows.metadata["load_hp"].to_numpy().copy()
+    present = np.unique(loads)
+    block = pd.Series(windows.groups).str.extract(r"#(\d+)$")[0]
+    in_block = block.notna().to_numpy()
+    loads[in_block] = present[block[in_block].astype(int).to_numpy() % present.size]
+    return loads
 
 
 def validation_blocks(windows) -> np.ndarray:
@@ -186,7 +214,20 @@ def cross_sensor_problem() -> Problem:
         groups=np.concatenate([windows.groups] * 2),
         fit_groups=np.concatenate([validation_blocks(windows)] * 2),
         sampling_rate=windows.sampling_rate,
+        loads=np.concatenate([motor_loads(_lone_in_blocks(windows))] * 2),
     )
+
+
+def _lone_in_blocks(windows):
+    """``windows`` with the lone normal recording's groups cut into three
+    blocks, every window kept (the cross-sensor folds use them all)."""
+    from tsclf.model_selection import block_groups
+    from tsclf.utils.labels import joint_labels
+
+    cut = block_groups(
+        windows.groups, windows.starts, windows.length, y=joint_labels(windows.y), gap=0
+    )
+    return replace(windows, groups=cut.groups)
 
 
 def ucr_problem(name: str) -> Problem:

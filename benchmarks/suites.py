@@ -45,10 +45,14 @@ ABLATION = (
     "cnn-spectrogram-swa",
     "cnn-spectrogram-mix",
     "cnn-spectrogram-mix-adabn",
+    "cnn-spectrogram-mix-ensemble",
+    "cnn-spectrogram-mix-val-load",
+    "spectral-rf-fine",
 )
 #: The shift suite's ablation, one change at a time: (from, to, the change).
 #: The summary gives each step's paired gain on every protocol.
 ABLATION_STEPS = (
+    ("spectral-rf", "spectral-rf-fine", "spectral-rf: envelope in 10 Hz bands"),
     ("cnn", "cnn-spectrogram", "spectrogram input"),
     ("cnn", "cnn-adabn", "adapt to the test windows (AdaBN)"),
     ("cnn", "cnn-mix", "SameLabelMix"),
@@ -59,6 +63,16 @@ ABLATION_STEPS = (
     ("cnn-spectrogram", "cnn-spectrogram-swa", "spectrogram: weight averaging"),
     ("cnn-spectrogram", "cnn-spectrogram-mix", "spectrogram: SameLabelMix"),
     ("cnn-spectrogram-mix", "cnn-spectrogram-mix-adabn", "spectrogram, mixing: adapt"),
+    (
+        "cnn-spectrogram-mix",
+        "cnn-spectrogram-mix-ensemble",
+        "spectrogram, mixing: ensemble of 5 seeds",
+    ),
+    (
+        "cnn-spectrogram-mix",
+        "cnn-spectrogram-mix-val-load",
+        "spectrogram, mixing: validate on a held-out load",
+    ),
     ("resnet", "resnet-adabn", "ResNet: adapt"),
     ("resnet", "resnet-robust", "ResNet: noise, shift, stretch and band limit"),
 )

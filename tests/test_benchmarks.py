@@ -23,7 +23,6 @@ from benchmarks.measure import PeakMemory, run_fold
 from benchmarks.models import MODELS, Context
 from benchmarks.protocols import Problem, cwru_problem, ucr_problem
 from tsclf.classification import MLPClassifier
-from tsclf.datasets import load_cwru_windows
 from tsclf.metrics import joint_accuracy
 from tsclf.model_selection import assert_no_leakage
 
@@ -442,117 +441,6 @@ def test_cache_key_follows_the_visible_defaults(monkeypatch):
     before = cache.fingerprint(estimator)
     other = functools.partial(ReduceLROnPlateau, factor=0.5, patience=4)
     assert cache.fingerprint(estimator.set_params(lr_scheduler=other)) != before
-
-
-def test_leave_one_size_out_never_shares_a_bearing():
-    loso = cwru_problem("loso")
-    assert [name for name, _, _ in loso.folds] == ["size007", "size014", "size021"]
-    sizes = loso.y[:, 2]
-    normal = loso.y[:, 0] == "normal"
-    for name, train, test in loso.folds:
-        held_out = name.removeprefix("size")
-        assert set(sizes[test]) == {held_out, "n/a"}
-        assert held_out not in set(sizes[train])
-        assert_no_leakage(train, test, loso.groups)
-        # A block of the normal recording on each side.
-        assert normal[train].any() and normal[test].any()
-
-
-def test_cross_sensor_trains_on_one_end_and_tests_on_the_other(shared_cwru):
-    problem = cwru_problem("cross-sensor")
-    (_, de, fe), (_, fe_again, de_again) = problem.folds
-    np.testing.assert_array_equal(de, de_again)
-    np.testing.assert_array_equal(fe, fe_again)
-    # The same windows of the same recordings, through two sensors.
-    np.testing.assert_array_equal(problem.groups[de], problem.groups[fe])
-    np.testing.assert_array_equal(problem.y[de], problem.y[fe])
-    assert not np.allclose(problem.X[de], problem.X[fe])
-    # The drive end is the embedded copy, bit for bit.
-    embedded = load_cwru_windows()
-    np.testing.assert_array_equal(problem.X[de], embedded.X)
-    np.testing.assert_array_equal(problem.groups[de], embedded.groups)
-
-
-def test_the_shift_suite_runs_three_seeds_on_every_shift_protocol():
-    units = suites.plan_units("shift")
-    protocols = {protocol for protocol, *_ in units}
-    assert protocols == {"lolo", "cross-sensor", "loso"}
-    for model in ("minirocket", "spectral-rf", "cesium-rf", "cnn", "resnet", "lite"):
-        for protocol in protocols:
-            seeds = {s for p, _, m, s in units if p == protocol and m == model}
-            assert seeds == {0, 1, 2}
-    # The other suites keep one seed on CWRU.
-    assert {seed for *_, seed in suites.plan_units("quick")} == {0}
-    assert suites.plan_units("quick", models=("cnn",)) == [("lolo", "CWRU", "cnn", 0)]
-
-
-def test_shift_table_gives_each_protocol_its_headline_score():
-    rows = []
-    for protocol, metric in (("lolo", "joint_acc"), ("loso", "acc_location")):
-        for seed, value in enumerate((0.8, 0.9)):
-            rows.append(
-                {
-                    "model": "m",
-                    "protocol": protocol,
-                    "seed": seed,
-                    "fold": "f",
-                    "joint_acc": value if metric == "joint_acc" else 0.0,
-                    "acc_location": value,
-                    "fit_s": 2.0,
-                    "predict_windows_per_s": 100.0,
-                }
-            )
-    table = report.shift_table(pd.DataFrame(rows), {"loso": "acc_location"})
-    assert table.loc[0, "lolo (joint_acc)"] == "0.850 ± 0.071 (2)"
-    assert table.loc[0, "loso (acc_location)"] == "0.850 ± 0.071 (2)"
-    assert table.loc[0, "fit_s"] == 2.0 and "fit_s (cuda)" not in table
-    # A seed with a fold still to run is left out; with no complete seed the
-    # cell says how many folds its mean covers.
-    second_fold = {"fold": "g", "joint_acc": 0.2, "acc_location": 0.2}
-    more = [{**rows[0], **second_fold}, {**rows[0], **second_fold, "model": "n"}]
-    more.append({**rows[0], "model": "n"})
-    table = report.shift_table(pd.DataFrame(rows + more), {}).set_index("model")
-    assert table.loc["m", "lolo (joint_acc)"] == "0.500 (1)"  # seed 0's two folds
-    assert table.loc["n", "lolo (joint_acc)"] == "0.500 (1)"
-    lone = {**rows[0], "model": "p"}
-    table = report.shift_table(pd.DataFrame(rows + more + [lone]), {})
-    assert table.set_index("model").loc["p", "lolo (joint_acc)"] == (
-        "0.800 (1 of 2 folds)"
-    )
-    # Fit times on a GPU are kept apart from the CPU's.
-    for row in rows[:2]:
-        row |= {"device": "cuda", "fit_s": 0.5, "predict_windows_per_s": 1000.0}
-    table = report.shift_table(pd.DataFrame(rows), {"loso": "acc_location"})
-    assert table.loc[0, "fit_s"] == 2.0 and table.loc[0, "fit_s (cuda)"] == 0.5
-    assert table.loc[0, "predict_windows_per_s (cuda)"] == 1000.0
-
-
-def test_ablation_table_pairs_seeds_that_ran_every_fold():
-    scores = {  # (model, seed) -> per-fold joint accuracy
-        ("base", 0): (0.5, 0.7),
-        ("base", 1): (0.6, 0.6),
-        ("base", 2): (0.9, 0.9),
-        ("new", 0): (0.7, 0.9),
-        ("new", 1): (0.9, 0.9),
-        ("new", 2): (0.1,),  # a fold still to run: seed 2 is left out
-        ("other", 0): (0.5, 0.5),
-    }
-    rows = [
-        {"model": m, "seed": s, "protocol": "lolo", "fold": f"f{i}", "joint_acc": v}
-        for (m, s), values in scores.items()
-        for i, v in enumerate(values)
-    ]
-    steps = (
-        ("base", "new", "a change"),
-        ("base", "never-ran", "not run"),
-        ("new", "other", "one seed"),
-    )
-    table = report.ablation_table(pd.DataFrame(rows), steps, {})
-    assert table["change"].tolist() == ["a change", "one seed"]
-    assert table.loc[0, "models"] == "base → new"
-    # Gains per seed: +0.2 and +0.3.
-    assert table.loc[0, "lolo (joint_acc)"] == "+0.250 ± 0.071 (2)"
-    assert table.loc[1, "lolo (joint_acc)"] == "-0.300 (1)"
 
 
 def test_cache_key_follows_the_defaults_inside_a_list_setting(monkeypatch):
