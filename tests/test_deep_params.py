@@ -199,3 +199,70 @@ def test_validation_can_hold_out_a_whole_condition():
     held_out = next(split.split(X, y, loads))[1]
     assert len(valid) == len(held_out)
     assert len(set(loads[held_out])) == 1
+
+
+def _cwru_sample(step=6):
+    from tsclf.datasets import load_cwru_windows
+    from tsclf.model_selection import block_lone_recordings
+
+    windows = block_lone_recordings(load_cwru_windows(), condition="load_hp")
+    keep = np.arange(0, len(windows), step)
+    loads = windows.metadata["condition"].to_numpy()[keep]
+    return windows.X[keep], windows.y.iloc[keep], windows.groups[keep], loads
+
+
+def test_conditions_reach_a_validation_splitter_that_takes_them():
+    from tsclf.model_selection import LeaveOneConditionOut
+
+    X, y, recordings, loads = _cwru_sample()
+    clf = tiny(MLPClassifier, max_epochs=1, validation=LeaveOneConditionOut())
+    clf.fit(X, y, groups=recordings, conditions=loads)
+    # The first load is held out whole: every window of it, and no other.
+    assert len(clf.net_.train_split.keywords["valid_ds"]) == (loads == 0).sum()
+    # Recordings spanning two loads are refused, as by the splitter itself.
+    with pytest.raises(ValueError, match="span"):
+        clf.fit(X, y, groups=np.zeros(len(X)), conditions=loads)
+
+
+@pytest.mark.parametrize("validation", ["auto", 0.3, None, "group-splitter"])
+def test_conditions_are_refused_where_validation_would_ignore_them(validation):
+    if validation == "group-splitter":
+        validation = GroupShuffleSplit(n_splits=1, test_size=1, random_state=0)
+    X, y, recordings, loads = _cwru_sample(step=30)
+    clf = tiny(MLPClassifier, max_epochs=1, validation=validation)
+    with pytest.raises(ValueError, match="does not use them"):
+        clf.fit(X, y, groups=recordings, conditions=loads)
+
+
+def test_a_search_routes_conditions_to_the_network_only_on_request():
+    from sklearn import config_context
+    from sklearn.model_selection import cross_validate
+
+    from tsclf.model_selection import LeaveOneConditionOut
+
+    X, y, recordings, loads = _cwru_sample(step=10)
+    y = y["location"]
+    params = {"groups": recordings, "conditions": loads}
+    with config_context(enable_metadata_routing=True):
+        # Not requested (the default): the network validates on recordings.
+        plain = tiny(MLPClassifier, max_epochs=1)
+        cross_validate(plain, X, y, cv=LeaveOneConditionOut(), params=params)
+        # Requested: in each outer fold the network validates on the first
+        # of the loads it trains on, never on the outer test load.
+        clf = tiny(MLPClassifier, max_epochs=1, validation=LeaveOneConditionOut())
+        clf.set_fit_request(conditions=True)
+        result = cross_validate(
+            clf,
+            X,
+            y,
+            cv=LeaveOneConditionOut(),
+            params=params,
+            return_estimator=True,
+            return_indices=True,
+        )
+    for fitted, train in zip(
+        result["estimator"], result["indices"]["train"], strict=True
+    ):
+        first = np.unique(loads[train])[0]
+        n_valid = len(fitted.net_.train_split.keywords["valid_ds"])
+        assert n_valid == (loads[train] == first).sum()

@@ -64,8 +64,9 @@ class SeedEnsembleClassifier(
         self.n_estimators = n_estimators
         self.random_state = random_state
 
-    # Under metadata routing, fit asks for groups, as its members do.
-    __metadata_request__fit: ClassVar[dict] = {"groups": True}
+    # Under metadata routing, fit asks for groups, as its members do (and
+    # for conditions only on request, as they do).
+    __metadata_request__fit: ClassVar[dict] = {"groups": True, "conditions": False}
 
     def fit(self, X, y, groups=None, **fit_params) -> SeedEnsembleClassifier:
         """Fit ``n_estimators`` clones, each with its own seed.

@@ -88,7 +88,9 @@ class BaseDeepClassifier(
         )
         return [("valid_acc", scoring)]
 
-    def fit(self, X, y, groups=None, sample_weight=None) -> BaseDeepClassifier:
+    def fit(
+        self, X, y, groups=None, sample_weight=None, conditions=None
+    ) -> BaseDeepClassifier:
         """Train the network on all tasks at once.
 
         Parameters
@@ -104,6 +106,12 @@ class BaseDeepClassifier(
             Non-negative weight of each sample in the training and
             validation losses (each task's loss is a weighted mean, combined
             with ``class_weight``); uniform weights train exactly as None.
+        conditions : array-like of shape (n_samples,), default=None
+            Operating condition of each sample (e.g. motor load), for a
+            ``validation`` splitter that takes them, such as
+            :class:`~tsclf.model_selection.LeaveOneConditionOut`; any other
+            ``validation`` raises. Under metadata routing, request them with
+            ``set_fit_request(conditions=True)``.
 
         Returns
         -------
@@ -124,6 +132,7 @@ class BaseDeepClassifier(
             self._transform_input(X, fit=True),
             codes,
             groups=groups,
+            conditions=conditions,
             y_split=joint_labels(np.asarray(y)),
             n_outputs=encoder.n_outputs_,
             criterion=MultiTaskCrossEntropy,

@@ -70,7 +70,10 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
         (0, 1) holds out that share the same way. A scikit-learn splitter
         (e.g. ``GroupShuffleSplit``) gives its first split, called as
         ``split(X, y, groups)`` with the joint label of each sample as
-        ``y`` for classifiers (None for regressors). None trains on
+        ``y`` for classifiers (None for regressors); when ``fit`` gets
+        ``conditions``, as ``split(X, y, groups, conditions=conditions)``, so
+        ``LeaveOneConditionOut()`` validates on a whole operating condition
+        (the first one) that the network does not train on. None trains on
         everything without validation.
     early_stopping_patience : int, default=10
         Epochs without improvement of the monitored loss before training
@@ -123,7 +126,9 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
 
     # Under metadata routing, fit asks for the groups a search or
     # cross_validate is given: validation then holds out whole recordings.
-    __metadata_request__fit: ClassVar[dict] = {"groups": True}
+    # Conditions only on request (set_fit_request(conditions=True)): only a
+    # validation splitter that takes them uses them.
+    __metadata_request__fit: ClassVar[dict] = {"groups": True, "conditions": False}
 
     _parameter_constraints: ClassVar[dict] = {
         "module": [type],
@@ -231,6 +236,7 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
         y: np.ndarray,
         *,
         groups,
+        conditions=None,
         y_split: np.ndarray | None,
         n_outputs: tuple[int, ...],
         criterion: type[torch.nn.Module],
@@ -258,7 +264,7 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
             raise ValueError(
                 f"groups has {groups.shape[0]} entries for {X.shape[0]} samples."
             )
-        split = validation_split(self, X.shape[0], y_split, groups, rng)
+        split = validation_split(self, X.shape[0], y_split, groups, rng, conditions)
         y = with_sample_weight(y, sample_weight, X)
         if split is None:
             train_split, X_train, y_train = None, X, y

@@ -36,7 +36,9 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
     n_epochs_ : int
     """
 
-    def fit(self, X, y, groups=None, sample_weight=None) -> BaseDeepRegressor:
+    def fit(
+        self, X, y, groups=None, sample_weight=None, conditions=None
+    ) -> BaseDeepRegressor:
         """Train the network.
 
         Parameters
@@ -48,6 +50,10 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample in the training and
             validation losses; uniform weights train exactly as None.
+        conditions : array-like of shape (n_samples,), default=None
+            Operating condition of each sample, for a ``validation``
+            splitter that takes them (``LeaveOneConditionOut``); any other
+            ``validation`` raises.
 
         Returns
         -------
@@ -64,6 +70,7 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
             self._transform_input(X, fit=True),
             self.target_scaler_.transform(y2d).astype(np.float32),
             groups=groups,
+            conditions=conditions,
             y_split=None,
             n_outputs=(self.n_targets_,),
             criterion=MultiOutputMSE,

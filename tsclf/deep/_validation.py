@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from numbers import Real
 
@@ -11,15 +12,16 @@ from tsclf.exceptions import NoValidationWarning, UngroupedValidationWarning
 from tsclf.model_selection import ValidationSplit
 
 
-def validation_split(estimator, n_samples: int, y_split, groups, rng):
+def validation_split(estimator, n_samples: int, y_split, groups, rng, conditions=None):
     """Train and validation positions for ``estimator.validation``, or None.
 
     ``"auto"`` and a float hold out a share with
     :class:`~tsclf.model_selection.ValidationSplit` (whole groups when there
     are groups; without groups it warns,
     :class:`~tsclf.exceptions.UngroupedValidationWarning`); a splitter gives
-    its first split. When nothing can be held out it warns
-    (:class:`~tsclf.exceptions.NoValidationWarning`) and returns None.
+    its first split (with ``conditions`` when given: only a splitter whose
+    ``split`` takes them accepts them). When nothing can be held out it
+    warns (:class:`~tsclf.exceptions.NoValidationWarning`) and returns None.
 
     Parameters
     ----------
@@ -29,15 +31,25 @@ def validation_split(estimator, n_samples: int, y_split, groups, rng):
         What the splitter stratifies by (joint labels for classifiers).
     groups : ndarray or None
     rng : RandomState
+    conditions : array-like or None
 
     Returns
     -------
     split : (train, valid) or None
     """
     setting = estimator.validation
+    name = type(estimator).__name__
+    takes_conditions = hasattr(setting, "split") and (
+        "conditions" in inspect.signature(setting.split).parameters
+    )
+    if conditions is not None and not takes_conditions:
+        raise ValueError(
+            f"{name} got conditions, but validation={setting!r} does not use "
+            "them. Set validation to a splitter that takes them, e.g. "
+            "tsclf.model_selection.LeaveOneConditionOut(), or leave them out."
+        )
     if setting is None:
         return None
-    name = type(estimator).__name__
     if isinstance(setting, str | Real):
         if groups is None:
             warnings.warn(
@@ -53,7 +65,10 @@ def validation_split(estimator, n_samples: int, y_split, groups, rng):
             )
         test_size = 0.2 if isinstance(setting, str) else float(setting)
         setting = ValidationSplit(test_size, random_state=rng)
-    split = next(iter(setting.split(np.zeros(n_samples), y_split, groups)), None)
+    extra = {} if conditions is None else {"conditions": np.asarray(conditions)}
+    split = next(
+        iter(setting.split(np.zeros(n_samples), y_split, groups, **extra)), None
+    )
     if split is None:
         n_groups = "no" if groups is None else len(np.unique(groups))
         warnings.warn(
