@@ -48,12 +48,14 @@ ABLATION = (
     "cnn-spectrogram-mix-ensemble",
     "cnn-spectrogram-mix-val-load",
     "spectral-rf-fine",
+    "cnn-envelope",
 )
 #: The shift suite's ablation, one change at a time: (from, to, the change).
 #: The summary gives each step's paired gain on every protocol.
 ABLATION_STEPS = (
     ("spectral-rf", "spectral-rf-fine", "spectral-rf: envelope in 10 Hz bands"),
     ("cnn", "cnn-spectrogram", "spectrogram input"),
+    ("cnn", "cnn-envelope", "envelope input"),
     ("cnn", "cnn-adabn", "adapt to the test windows (AdaBN)"),
     ("cnn", "cnn-mix", "SameLabelMix"),
     ("cnn", "cnn-robust", "noise, shift, stretch and band limit"),

@@ -134,3 +134,29 @@ def test_spectra_as_series_feed_a_deep_network():
     ).fit(X, y)
     assert model.net_.module_.trunk[1].in_features == 601  # the spectrum
     assert model.score(X, y) == 1.0
+
+
+def test_envelope_series_carries_the_impact_rate_at_a_lower_rate():
+    from tsclf.transformers import Envelope, amplitude_envelope
+
+    impacts = 1 + np.cos(2 * np.pi * 110 * TIME)
+    X = np.stack([impacts * tone(3000.0), impacts * tone(4500.0)])[:, np.newaxis]
+    full = Envelope(sampling_rate=RATE, band=(2000.0, 5500.0)).fit_transform(X)
+    np.testing.assert_allclose(
+        full, amplitude_envelope(X, RATE, band=(2000.0, 5500.0)), rtol=1e-12
+    )
+    # Either carrier gives the same envelope, up to the band-pass's edges.
+    np.testing.assert_allclose(full[0, 0, 100:-100], full[1, 0, 100:-100], atol=0.05)
+    np.testing.assert_allclose(full[0, 0, 100:-100], impacts[100:-100], atol=0.05)
+    quarter = Envelope(sampling_rate=RATE, decimation=4).fit(X)
+    out = quarter.transform(X.astype(np.float32))
+    assert out.shape == (2, 1, 300) and out.dtype == np.float32
+    # At 3 kHz the 110 Hz impacts are still the envelope's strongest line.
+    spectrum = np.abs(np.fft.rfft(out[0, 0] - out[0, 0].mean(), n=3000))
+    assert np.argmax(spectrum) == 110  # 1 Hz bins
+    with pytest.raises(ValueError, match="fitted on 1200"):
+        quarter.transform(X[..., :600])
+    with pytest.raises(ValueError, match="band must be"):
+        Envelope(sampling_rate=RATE, band=(4000.0, 7000.0)).fit(X)
+    with pytest.raises(ValueError, match="at least 8 samples"):
+        Envelope(decimation=4).fit(X[..., :6])
