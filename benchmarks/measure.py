@@ -161,7 +161,9 @@ def run_fold(
     entry holds that second row (same fit; adapting counts as prediction
     time; the peak memory covers both).
     """
-    device = getattr(estimator, "device", None)
+    # A seed ensemble: its members' device, epochs (mean) and training device.
+    is_ensemble = isinstance(estimator, SeedEnsembleClassifier)
+    device = getattr(estimator.estimator if is_ensemble else estimator, "device", None)
     groups = problem.deep_fit_groups(train, validate_on) if deep else None
     fit_params = {} if groups is None else {"groups": groups}
     heldout = None
@@ -191,8 +193,6 @@ def run_fold(
     row = rows[0]
     if memory.gpu_peak_mb is not None:
         row["gpu_peak_mb"] = memory.gpu_peak_mb
-    # A seed ensemble: its members' epochs (mean) and device.
-    is_ensemble = isinstance(estimator, SeedEnsembleClassifier)
     members = estimator.estimators_ if is_ensemble else [estimator]
     epochs = [member.n_epochs_ for member in members if hasattr(member, "n_epochs_")]
     if epochs:
