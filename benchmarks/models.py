@@ -53,7 +53,8 @@ of the rate (:class:`~tsclf.transformers.Envelope`: the defect's impacts
 at its characteristic rate, the series behind the envelope spectrum that
 ``spectral-rf`` reads). Two more pieces on the mixing spectrogram CNN:
 ``cnn-spectrogram-mix-ensemble``, five of them with different seeds,
-probabilities averaged (:class:`~tsclf.classification.SeedEnsembleClassifier`), and
+probabilities averaged (:class:`~tsclf.classification.SeedEnsembleClassifier`;
+``cnn-spectrogram-mix-ensemble-adabn``: every member adapted), and
 ``cnn-spectrogram-mix-val-load``, early stopping and the best-epoch restore
 judged on a whole motor load held out of training (condition-aware model
 selection) instead of blocks of every training recording.
@@ -399,7 +400,13 @@ def _adapted(base: str) -> ModelSpec:
 
 MODELS |= {
     f"{base}-adabn": _adapted(base)
-    for base in ("cnn", "resnet", "cnn-spectrogram", "cnn-spectrogram-mix")
+    for base in (
+        "cnn",
+        "resnet",
+        "cnn-spectrogram",
+        "cnn-spectrogram-mix",
+        "cnn-spectrogram-mix-ensemble",
+    )
 }
 
 

@@ -46,6 +46,7 @@ ABLATION = (
     "cnn-spectrogram-mix",
     "cnn-spectrogram-mix-adabn",
     "cnn-spectrogram-mix-ensemble",
+    "cnn-spectrogram-mix-ensemble-adabn",
     "cnn-spectrogram-mix-val-load",
     "spectral-rf-fine",
     "cnn-envelope",
@@ -69,6 +70,11 @@ ABLATION_STEPS = (
         "cnn-spectrogram-mix",
         "cnn-spectrogram-mix-ensemble",
         "spectrogram, mixing: ensemble of 5 seeds",
+    ),
+    (
+        "cnn-spectrogram-mix-ensemble",
+        "cnn-spectrogram-mix-ensemble-adabn",
+        "spectrogram, mixing, ensemble: adapt",
     ),
     (
         "cnn-spectrogram-mix",

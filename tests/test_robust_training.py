@@ -286,6 +286,34 @@ def test_adapt_refuses_what_it_cannot_do():
         lstm.adapt(X)
 
 
+def test_a_seed_ensemble_adapts_every_member():
+    from sklearn.linear_model import LogisticRegression
+
+    from tsclf.classification import CNNClassifier, SeedEnsembleClassifier
+
+    from estimator_params import tiny
+
+    _, X = _bearing_cnn()
+    y = np.arange(len(X)) % 2
+    member = tiny(CNNClassifier, max_epochs=2, batch_size=20)
+    ensemble = SeedEnsembleClassifier(member, n_estimators=2, random_state=0)
+    ensemble.fit(X, y)
+    shifted = 2.0 * X + 1.0
+    twins = [member.adapt(shifted) for member in _copies(ensemble)]
+    assert ensemble.adapt(shifted) is ensemble
+    expected = np.mean([twin.predict_proba(X) for twin in twins], axis=0)
+    np.testing.assert_allclose(ensemble.predict_proba(X), expected, atol=1e-6)
+    # Members without adapt: the ensemble has none either.
+    plain = SeedEnsembleClassifier(LogisticRegression(), n_estimators=2).fit(X[:, 0], y)
+    assert not hasattr(plain, "adapt")
+
+
+def _copies(ensemble):
+    import copy
+
+    return [copy.deepcopy(member) for member in ensemble.estimators_]
+
+
 @pytest.mark.parametrize("precision", ["float32", "bfloat16", "float16"])
 def test_precision_runs_the_forward_passes_under_autocast(precision):
     clf, X = _bearing_cnn(precision=precision)

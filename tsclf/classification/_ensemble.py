@@ -9,10 +9,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.utils.labels import most_probable
+
+
+def _members_adapt(ensemble) -> bool:
+    return hasattr(ensemble.estimator, "adapt")
 
 
 class SeedEnsembleClassifier(
@@ -119,6 +124,40 @@ class SeedEnsembleClassifier(
         if isinstance(probas[0], list):
             return [np.mean(task, axis=0) for task in zip(*probas, strict=True)]
         return np.mean(probas, axis=0)
+
+    @available_if(_members_adapt)
+    def adapt(self, X, y=None) -> SeedEnsembleClassifier:
+        """Adapt every member to new-domain data (see the members' ``adapt``).
+
+        Available when ``estimator`` has ``adapt``, as tsclf's deep
+        classifiers with BatchNorm do (AdaBN).
+
+        Parameters
+        ----------
+        X : array-like
+            Unlabelled windows of the new domain.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SeedEnsembleClassifier
+            Adapted in place; refitting undoes it.
+
+        Examples
+        --------
+        >>> from tsclf.classification import CNNClassifier, SeedEnsembleClassifier
+        >>> from tsclf.datasets import make_spike_anomaly
+        >>> X, y = make_spike_anomaly(n_samples=60, random_state=0)
+        >>> member = CNNClassifier(max_epochs=2)
+        >>> ensemble = SeedEnsembleClassifier(member, n_estimators=2, random_state=0)
+        >>> ensemble.fit(X, y).adapt(2.0 * X + 1.0).predict(X[:3]).shape
+        (3,)
+        """
+        check_is_fitted(self)
+        for member in self.estimators_:
+            member.adapt(X)
+        return self
 
     def predict(self, X) -> np.ndarray:
         """Predict the most probable label of each task.
