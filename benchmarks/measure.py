@@ -161,7 +161,8 @@ def run_fold(
     entry holds that second row (same fit; adapting counts as prediction
     time; the peak memory covers both).
     """
-    # A seed ensemble: its members' device, epochs (mean) and training device.
+    # A seed ensemble reports its members' device setting, epochs (mean)
+    # and the device they trained on.
     is_ensemble = isinstance(estimator, SeedEnsembleClassifier)
     device = getattr(estimator.estimator if is_ensemble else estimator, "device", None)
     groups = problem.deep_fit_groups(train, validate_on) if deep else None

@@ -39,10 +39,10 @@ def validation_split(estimator, n_samples: int, y_split, groups, rng, conditions
     """
     setting = estimator.validation
     name = type(estimator).__name__
-    takes_conditions = hasattr(setting, "split") and (
-        "conditions" in inspect.signature(setting.split).parameters
-    )
-    if conditions is not None and not takes_conditions:
+    if conditions is not None and not (
+        hasattr(setting, "split")
+        and "conditions" in inspect.signature(setting.split).parameters
+    ):
         raise ValueError(
             f"{name} got conditions, but validation={setting!r} does not use "
             "them. Set validation to a splitter that takes them, e.g. "
