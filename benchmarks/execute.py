@@ -64,7 +64,7 @@ def make_unit(
     """The unit of one fold, with its cache path."""
     problem = load_problem(protocol, dataset)
     _, train, _ = fold
-    deep = MODELS[model].family == "deep"
+    spec = MODELS[model]
     path = cache.cache_path(
         config.cache_folder,
         protocol=protocol,
@@ -73,8 +73,8 @@ def make_unit(
         seed=seed,
         fold=fold,
         estimator=build(model, problem, seed, len(train), config),
-        fit_groups=(
-            problem.deep_fit_groups(train, MODELS[model].validate_on) if deep else None
+        fit_groups=problem.model_fit_groups(
+            train, spec.validate_on, deep=spec.family == "deep"
         ),
     )
     return Unit(protocol, dataset, model, seed, fold[0], path)

@@ -152,8 +152,9 @@ def run_fold(
 ) -> dict[str, Any]:
     """Fit on ``train``, predict ``test``; return metrics, times and predictions.
 
-    Deep models get the problem's validation blocks as ``groups`` (its
-    motor loads with ``validate_on="load"``); with
+    Deep models get the problem's validation blocks as ``groups``; with
+    ``validate_on="load"`` or ``"bearing"`` any model gets its motor loads
+    or fault sizes instead (:meth:`Problem.model_fit_groups`); with
     ``curve`` they also score ``test`` after every epoch (:class:`HeldOutCurve`,
     whose time is not counted in the fit time). With ``adapt``, after those
     predictions the fitted model adapts to the unlabelled test windows
@@ -165,7 +166,7 @@ def run_fold(
     # and the device they trained on.
     is_ensemble = isinstance(estimator, SeedEnsembleClassifier)
     device = getattr(estimator.estimator if is_ensemble else estimator, "device", None)
-    groups = problem.deep_fit_groups(train, validate_on) if deep else None
+    groups = problem.model_fit_groups(train, validate_on, deep=deep)
     fit_params = {} if groups is None else {"groups": groups}
     heldout = None
     if deep and curve:
@@ -200,6 +201,8 @@ def run_fold(
         row["epochs"] = epochs[0] if len(epochs) == 1 else float(np.mean(epochs))
     if hasattr(members[0], "device_"):  # fit times compare only on one device
         row["device"] = str(members[0].device_)
+    if hasattr(estimator, "best_params_"):  # a search: what it chose
+        row["selected"] = estimator.best_params_
     if heldout is not None:
         tail = heldout.scores_[-CURVE_TAIL:]
         row |= {"last5_min": min(tail), "last5_max": max(tail)}

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
             model.fit(
                 problem.X[train],
                 problem.y[train],
-                groups=problem.deep_fit_groups(train),
+                groups=problem.model_fit_groups(train),
             )
             fit_s = time.perf_counter() - start
             history = model.history_

@@ -53,10 +53,12 @@ HEADLINE = {"loso": "acc_location"}
 #: Leave-one-condition-out protocols: the metadata column held out, and the
 #: fold name's prefix.
 CONDITIONS = {"lolo": ("load_hp", "load"), "loso": ("fault_size", "size")}
-#: What a deep model's validation split holds out: ``"blocks"`` of every
-#: training recording, or a whole motor ``"load"`` (a condition the network
-#: does not train on).
-VALIDATION_GROUPS = ("blocks", "load")
+#: What a model's own selection holds out of its training windows (the
+#: ``groups`` its ``fit`` gets): ``"blocks"`` of every training recording (a
+#: deep model's validation split; classical models get no groups), a whole
+#: motor ``"load"``, or a whole ``"bearing"`` (fault size), conditions the
+#: model does not train on.
+VALIDATION_GROUPS = ("blocks", "load", "bearing")
 SHARED_ENV = "TSCLF_SHARED"
 UCR_DATASETS = (
     "GunPoint",
@@ -84,19 +86,26 @@ class Problem:
     fit_groups: np.ndarray | None = None  # deep models' validation blocks
     sampling_rate: float = 1.0
     loads: np.ndarray | None = None  # motor load of each window (CWRU)
+    bearings: np.ndarray | None = None  # fault size of each window (CWRU)
 
-    def deep_fit_groups(
-        self, train: np.ndarray, validate_on: str = "blocks"
+    def model_fit_groups(
+        self, train: np.ndarray, validate_on: str = "blocks", *, deep: bool = True
     ) -> np.ndarray | None:
-        """The ``groups`` a deep model's ``fit`` gets on ``train``, if any:
-        the validation blocks, or with ``validate_on="load"`` the motor
-        loads (see :data:`VALIDATION_GROUPS`)."""
+        """The ``groups`` a model's ``fit`` gets on ``train``, if any: a deep
+        model's validation blocks, or with ``validate_on="load"`` or
+        ``"bearing"`` the motor loads or fault sizes, for any model (see
+        :data:`VALIDATION_GROUPS`)."""
         if validate_on not in VALIDATION_GROUPS:
             raise ValueError(f"validate_on={validate_on!r}; use {VALIDATION_GROUPS}.")
-        groups = self.loads if validate_on == "load" else self.fit_groups
-        if groups is None and validate_on == "load":
-            raise ValueError(f"{self.dataset}/{self.protocol} has no motor loads.")
-        return None if groups is None else groups[train]
+        if validate_on == "blocks":
+            blocks = self.fit_groups if deep else None
+            return None if blocks is None else blocks[train]
+        groups = self.loads if validate_on == "load" else self.bearings
+        if groups is None:
+            raise ValueError(
+                f"{self.dataset}/{self.protocol} has no {validate_on} per window."
+            )
+        return groups[train]
 
 
 def cwru_problem(protocol: str, seed: int = 0) -> Problem:
@@ -153,19 +162,34 @@ def cwru_problem(protocol: str, seed: int = 0) -> Problem:
         fit_groups=fit_groups,
         sampling_rate=windows.sampling_rate,
         loads=motor_loads(windows),
+        bearings=fault_bearings(windows),
     )
 
 
 def motor_loads(windows) -> np.ndarray:
-    """Each window's motor load; the windows of the lone normal recording
-    (one load), cut into blocks ``<recording>#k``, get the ``k``-th load, as
-    ``block_lone_recordings`` spreads them over the loads."""
-    loads = windows.metadata["load_hp"].to_numpy().copy()
-    present = np.unique(loads)
+    """Each window's motor load (the lone normal recording's blocks spread
+    over the loads, see :func:`spread_lone_blocks`)."""
+    return spread_lone_blocks(windows, windows.metadata["load_hp"].to_numpy())
+
+
+def fault_bearings(windows) -> np.ndarray:
+    """Each window's damaged bearing, named by its fault size (on CWRU each
+    size is another bearing); the lone normal recording's blocks spread over
+    the sizes (see :func:`spread_lone_blocks`)."""
+    return spread_lone_blocks(windows, windows.y["size"].to_numpy().astype(str))
+
+
+def spread_lone_blocks(windows, values: np.ndarray) -> np.ndarray:
+    """``values`` per window, except that the windows of the lone normal
+    recording, cut into blocks ``<recording>#k``, get the ``k``-th of the
+    other windows' values, as ``block_lone_recordings`` spreads them over
+    conditions."""
+    values = np.asarray(values).copy()
     block = pd.Series(windows.groups).str.extract(r"#(\d+)$")[0]
     in_block = block.notna().to_numpy()
-    loads[in_block] = present[block[in_block].astype(int).to_numpy() % present.size]
-    return loads
+    present = np.unique(values[~in_block])
+    values[in_block] = present[block[in_block].astype(int).to_numpy() % present.size]
+    return values
 
 
 def validation_blocks(windows) -> np.ndarray:
@@ -204,6 +228,7 @@ def cross_sensor_problem() -> Problem:
     windows = load_cwru_windows(shared_cwru_folder(), channels=("DE", "FE"))
     n = len(windows)
     first, second = np.arange(n), np.arange(n, 2 * n)
+    blocked = _lone_in_blocks(windows)
     return Problem(
         dataset="CWRU",
         protocol="cross-sensor",
@@ -214,7 +239,8 @@ def cross_sensor_problem() -> Problem:
         groups=np.concatenate([windows.groups] * 2),
         fit_groups=np.concatenate([validation_blocks(windows)] * 2),
         sampling_rate=windows.sampling_rate,
-        loads=np.concatenate([motor_loads(_lone_in_blocks(windows))] * 2),
+        loads=np.concatenate([motor_loads(blocked)] * 2),
+        bearings=np.concatenate([fault_bearings(blocked)] * 2),
     )
 
 

@@ -48,13 +48,20 @@ ABLATION = (
     "cnn-spectrogram-mix-ensemble",
     "cnn-spectrogram-mix-ensemble-adabn",
     "cnn-spectrogram-mix-val-load",
+    "cnn-spectrogram-mix-val-bearing",
     "spectral-rf-fine",
+    "spectral-rf-selected",
     "cnn-envelope",
 )
 #: The shift suite's ablation, one change at a time: (from, to, the change).
 #: The summary gives each step's paired gain on every protocol.
 ABLATION_STEPS = (
     ("spectral-rf", "spectral-rf-fine", "spectral-rf: envelope in 10 Hz bands"),
+    (
+        "spectral-rf",
+        "spectral-rf-selected",
+        "spectral-rf: envelope bands chosen on a held-out bearing",
+    ),
     ("cnn", "cnn-spectrogram", "spectrogram input"),
     ("cnn", "cnn-envelope", "envelope input"),
     ("cnn", "cnn-adabn", "adapt to the test windows (AdaBN)"),
@@ -80,6 +87,11 @@ ABLATION_STEPS = (
         "cnn-spectrogram-mix",
         "cnn-spectrogram-mix-val-load",
         "spectrogram, mixing: validate on a held-out load",
+    ),
+    (
+        "cnn-spectrogram-mix",
+        "cnn-spectrogram-mix-val-bearing",
+        "spectrogram, mixing: validate on a held-out bearing",
     ),
     ("resnet", "resnet-adabn", "ResNet: adapt"),
     ("resnet", "resnet-robust", "ResNet: noise, shift, stretch and band limit"),

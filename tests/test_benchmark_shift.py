@@ -31,32 +31,88 @@ def test_a_model_can_validate_on_a_whole_motor_load():
         assert (per_block.nunique() == 1).all()
         assert sorted(per_block.first()) == [0, 1, 2]
         for _, train, _ in problem.folds:
-            loads = problem.deep_fit_groups(train, validate_on="load")
+            loads = problem.model_fit_groups(train, validate_on="load")
             np.testing.assert_array_equal(loads, problem.loads[train])
             np.testing.assert_array_equal(
-                problem.deep_fit_groups(train), problem.fit_groups[train]
+                problem.model_fit_groups(train), problem.fit_groups[train]
             )
     with pytest.raises(ValueError, match="validate_on='recording'"):
-        problem.deep_fit_groups(train, validate_on="recording")
+        problem.model_fit_groups(train, validate_on="recording")
     without = Problem("X", "ucr", problem.X, problem.y, problem.tasks)
-    with pytest.raises(ValueError, match="no motor loads"):
-        without.deep_fit_groups(train, validate_on="load")
+    with pytest.raises(ValueError, match="no load per window"):
+        without.model_fit_groups(train, validate_on="load")
 
 
-def test_validating_on_a_load_holds_one_whole_load_out_of_training():
+def test_each_window_names_its_bearing_and_a_search_can_hold_one_out():
+    for protocol in ("lolo", "loso"):
+        problem = cwru_problem(protocol)
+        normal = problem.y[:, 0] == "normal"
+        # A fault window's bearing is its fault size; each block of the lone
+        # normal recording stands beside one of the three bearings.
+        np.testing.assert_array_equal(problem.bearings[~normal], problem.y[~normal, 2])
+        per_block = pd.Series(problem.bearings[normal]).groupby(problem.groups[normal])
+        assert (per_block.nunique() == 1).all()
+        assert sorted(per_block.first()) == ["007", "014", "021"]
+    # Leaving a size out, the test fold is one bearing, normal block included.
+    for name, train, test in problem.folds:
+        assert set(problem.bearings[test]) == {name.removeprefix("size")}
+        held = problem.model_fit_groups(train, "bearing", deep=False)
+        np.testing.assert_array_equal(held, problem.bearings[train])
+    # Classical models get no groups unless their search holds something out.
+    assert problem.model_fit_groups(train, deep=False) is None
+    without = Problem("X", "ucr", problem.X, problem.y, problem.tasks)
+    with pytest.raises(ValueError, match="no bearing per window"):
+        without.model_fit_groups(train, validate_on="bearing")
+
+
+def test_the_selected_spectral_forest_chooses_its_bands_on_a_held_out_bearing():
+    spec = MODELS["spectral-rf-selected"]
+    assert spec.validate_on == "bearing" and spec.family == "classical"
+    lolo = cwru_problem("lolo")
+    _, train, test = lolo.folds[0]
+    rng = np.random.default_rng(0)
+    train = np.sort(rng.choice(train, 300, replace=False))
+    test = np.sort(rng.choice(test, 60, replace=False))
+    context = Context(lolo.sampling_rate, 0, 1, "cpu", "shift", "lolo", len(train))
+    search = spec.build(context)
+    bearings = lolo.bearings[train]
+    # Every inner split holds one whole bearing out of training.
+    for fit, valid in search.cv.split(lolo.X[train], None, bearings):
+        assert len(set(bearings[valid])) == 1
+        assert not set(bearings[valid]) & set(bearings[fit])
+    row = run_fold(search, lolo, train, test, deep=False, validate_on="bearing")
+    grid = search.param_grid["featureunion__envelopespectrum__n_bands"]
+    assert search.n_splits_ == 3 and len(search.cv_results_["params"]) == len(grid)
+    chosen = search.cv_results_["params"][
+        int(np.argmax(search.cv_results_["mean_test_accuracy_location"]))
+    ]
+    assert row["selected"] == chosen == search.best_params_
+
+
+@pytest.mark.parametrize(
+    "model, validate_on, drawn",
+    [
+        ("cnn-spectrogram-mix-val-load", "load", {1, 2}),
+        ("cnn-spectrogram-mix-val-bearing", "bearing", {"007", "014", "021"}),
+    ],
+)
+def test_validating_on_a_condition_holds_one_whole_condition_out(
+    model, validate_on, drawn
+):
     problem = cwru_problem("lolo")
     _, train, _ = problem.folds[0]
-    assert MODELS["cnn-spectrogram-mix-val-load"].validate_on == "load"
+    assert MODELS[model].validate_on == validate_on
     held_out = set()
-    for seed in range(4):
+    for seed in range(6):
         context = Context(12000.0, seed, 1, "cpu", "shift", "lolo", len(train))
-        model = MODELS["cnn-spectrogram-mix-val-load"].build(context)
-        loads = problem.deep_fit_groups(train, validate_on="load")
-        ((fit, valid),) = model.validation.split(problem.X[train], None, loads)
-        assert len(set(loads[valid])) == 1 and not set(loads[valid]) & set(loads[fit])
-        held_out |= set(loads[valid])
-    # The seed draws which of the two training loads is held out.
-    assert held_out == {1, 2}
+        estimator = MODELS[model].build(context)
+        groups = problem.model_fit_groups(train, validate_on=validate_on)
+        ((fit, valid),) = estimator.validation.split(problem.X[train], None, groups)
+        assert len(set(groups[valid])) == 1
+        assert not set(groups[valid]) & set(groups[fit])
+        held_out |= set(groups[valid])
+    # The seed draws which training load or bearing is held out.
+    assert held_out == drawn
 
 
 def test_a_seed_ensemble_is_capped_and_reports_its_members_epochs():
