@@ -7,6 +7,7 @@ import inspect
 
 import numpy as np
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import make_pipeline
@@ -21,6 +22,8 @@ from tsclf.classification import (
 )
 from tsclf.datasets import make_spike_anomaly
 from tsclf.deep import MultiTaskLabelEncoder
+from tsclf.deep._losses import IGNORE_INDEX
+from tsclf.model_selection import LeaveOneConditionOut
 from tsclf.networks import ResNet1d
 from tsclf.regression import GRURegressor
 from tsclf.transformers import STFTImage, WindowStandardizer
@@ -212,7 +215,6 @@ def _cwru_sample(step=6):
 
 
 def test_conditions_reach_a_validation_splitter_that_takes_them():
-    from tsclf.model_selection import LeaveOneConditionOut
 
     X, y, recordings, loads = _cwru_sample()
     clf = tiny(MLPClassifier, max_epochs=1, validation=LeaveOneConditionOut())
@@ -237,8 +239,6 @@ def test_conditions_are_refused_where_validation_would_ignore_them(validation):
 def test_a_search_routes_conditions_to_the_network_only_on_request():
     from sklearn import config_context
     from sklearn.model_selection import cross_validate
-
-    from tsclf.model_selection import LeaveOneConditionOut
 
     X, y, recordings, loads = _cwru_sample(step=10)
     y = y["location"]
@@ -266,3 +266,65 @@ def test_a_search_routes_conditions_to_the_network_only_on_request():
         first = np.unique(loads[train])[0]
         n_valid = len(fitted.net_.train_split.keywords["valid_ds"])
         assert n_valid == (loads[train] == first).sum()
+
+
+def test_validation_leaves_out_labels_no_training_window_has():
+    # Two tasks; the second's class "z" lives only under condition "b", which
+    # the validation split holds out whole (like a fault size and its bearing).
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 1, 16)).astype(np.float32)
+    conditions = np.repeat(["a", "b", "c"], 20)
+    first = np.tile(["p", "q"], 30)
+    second = np.where(conditions == "b", "z", np.tile(["x", "y"], 30))
+    y = np.column_stack([first, second])
+    clf = MLPClassifier(
+        max_epochs=2,
+        batch_size=64,
+        early_stopping_patience=None,
+        validation=LeaveOneConditionOut(),
+        random_state=0,
+    )
+    clf.fit(X, y, conditions=conditions)
+    # The held-out condition validates; its "z" labels, never trained on,
+    # are out of the second task's validation loss, its "p"/"q" labels in.
+    valid = np.flatnonzero(conditions == "a")
+    codes = clf.label_encoder_.transform(y)
+    masked = clf._validation_targets(codes, np.flatnonzero(conditions != "a"), valid)
+    np.testing.assert_array_equal(masked, codes)  # every class trains elsewhere
+    train, valid = np.flatnonzero(conditions != "b"), np.flatnonzero(conditions == "b")
+    masked = clf._validation_targets(codes, train, valid)
+    assert (masked[valid, 1] == IGNORE_INDEX).all()
+    np.testing.assert_array_equal(masked[valid, 0], codes[valid, 0])
+    np.testing.assert_array_equal(masked[train], codes[train])
+    # The recorded validation loss is the first task's alone on condition "a"
+    # (LeaveOneConditionOut validates on the first condition): recompute it.
+    net = clf.net_
+    inputs = torch.as_tensor(clf._transform_input(X[conditions == "a"]))
+    net.module_.eval()
+    with torch.no_grad():
+        outputs = net.module_(inputs)
+    expected = net.criterion_(outputs, torch.as_tensor(codes[conditions == "a"]))
+    assert net.history[-1, "valid_loss"] == pytest.approx(float(expected), rel=1e-5)
+
+
+def test_a_held_out_class_does_not_stop_training_at_the_first_epoch():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(90, 1, 16)).astype(np.float32)
+    conditions = np.repeat(["a", "b", "c"], 30)
+    first = np.tile(["p", "q"], 45)
+    X[first == "q", 0, :8] += 3.0  # the first task is learnable
+    second = conditions.copy()  # the second task names the condition itself
+    y = np.column_stack([first, second])
+    clf = MLPClassifier(
+        max_epochs=10,
+        early_stopping_patience=2,
+        validation=LeaveOneConditionOut(),
+        random_state=0,
+    )
+    clf.fit(X, y, conditions=conditions)
+    # The validation windows' "a" labels are unlearnable and left out, so
+    # the loss watched is the first task's, which keeps improving (with them
+    # in, it rises from the first epoch and training stops after the third).
+    losses = clf.net_.history[:, "valid_loss"]
+    assert clf.n_epochs_ == 10 and losses[-1] < losses[0] / 2
+    assert clf.net_.history[-1, "valid_acc"] > 0.9

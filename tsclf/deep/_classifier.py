@@ -88,6 +88,22 @@ class BaseDeepClassifier(
         )
         return [("valid_acc", scoring)]
 
+    def _validation_targets(
+        self, y: np.ndarray, train: np.ndarray, valid: np.ndarray
+    ) -> np.ndarray:
+        """Leave out the validation labels no training row has.
+
+        They become :data:`IGNORE_INDEX`: out of each task's validation
+        loss, and judged right in ``valid_acc``.
+        """
+        y = np.array(y, copy=True)
+        codes = y.reshape(len(y), -1)  # a view: one column per task
+        for task in range(codes.shape[1]):
+            learnt = np.unique(codes[train, task])
+            unlearnable = valid[~np.isin(codes[valid, task], learnt)]
+            codes[unlearnable, task] = IGNORE_INDEX
+        return y
+
     def fit(
         self, X, y, groups=None, sample_weight=None, conditions=None
     ) -> BaseDeepClassifier:

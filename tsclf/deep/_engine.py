@@ -73,8 +73,12 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
         ``y`` for classifiers (None for regressors); when ``fit`` gets
         ``conditions``, as ``split(X, y, groups, conditions=conditions)``, so
         ``LeaveOneConditionOut()`` validates on a whole operating condition
-        (the first one) that the network does not train on. None trains on
-        everything without validation.
+        (the first one) that the network does not train on. A classifier
+        leaves out of the validation loss the labels of validation windows
+        whose class no training window has (holding out a condition can
+        take a class with it, e.g. a fault size with its bearing): no epoch
+        could learn them, so they would only steer early stopping to the
+        first epoch. None trains on everything without validation.
     early_stopping_patience : int, default=10
         Epochs without improvement of the monitored loss before training
         stops; the best epoch's weights are restored. None trains for
@@ -230,6 +234,15 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
         """Per-epoch scores recorded in the history (none by default)."""
         return []
 
+    def _validation_targets(
+        self, y: np.ndarray, train: np.ndarray, valid: np.ndarray
+    ) -> np.ndarray:
+        """Return ``y`` with its ``valid`` rows as the validation loss sees them.
+
+        Unchanged here; classifiers leave unlearnable labels out.
+        """
+        return y
+
     def _fit_network(
         self,
         X: np.ndarray,
@@ -265,6 +278,8 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
                 f"groups has {groups.shape[0]} entries for {X.shape[0]} samples."
             )
         split = validation_split(self, X.shape[0], y_split, groups, rng, conditions)
+        if split is not None:
+            y = self._validation_targets(y, *split)
         y = with_sample_weight(y, sample_weight, X)
         if split is None:
             train_split, X_train, y_train = None, X, y
