@@ -16,7 +16,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import GridSearchCV, GroupShuffleSplit
 from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import make_pipeline, make_union
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import SVC
 
 from tsclf import classification
@@ -71,19 +71,33 @@ def cesium_svc(context: Context) -> BaseEstimator:
     )
 
 
-def spectral_rf(context: Context, envelope_bands: int = 20) -> BaseEstimator:
+def spectral_features(context: Context, envelope_bands: int = 20) -> BaseEstimator:
+    """Log energies in 32 FFT bands and ``envelope_bands`` envelope-spectrum
+    bands up to 1 kHz: what the bearing analyst reads."""
     rate = context.sampling_rate
-    return make_pipeline(
-        make_union(
-            BandEnergies(n_bands=32, sampling_rate=rate),
-            EnvelopeSpectrum(
-                n_bands=envelope_bands, sampling_rate=rate, max_frequency=1000.0
-            ),
+    return make_union(
+        BandEnergies(n_bands=32, sampling_rate=rate),
+        EnvelopeSpectrum(
+            n_bands=envelope_bands, sampling_rate=rate, max_frequency=1000.0
         ),
+    )
+
+
+def spectral_rf(context: Context, envelope_bands: int = 20) -> BaseEstimator:
+    return make_pipeline(
+        spectral_features(context, envelope_bands),
         RandomForestClassifier(
             n_estimators=300, random_state=context.seed, n_jobs=context.n_jobs
         ),
     )
+
+
+def spectral_mlp(context: Context) -> BaseEstimator:
+    """The MLP on ``spectral-rf``'s features, scaled, as one series of
+    feature values: the network's learner on the forest's input."""
+    as_series = FunctionTransformer(np.expand_dims, kw_args={"axis": 1})
+    features = make_pipeline(spectral_features(context), StandardScaler(), as_series)
+    return deep_model(classification.MLPClassifier, preprocessor=features)(context)
 
 
 def spectral_rf_fine(context: Context) -> BaseEstimator:

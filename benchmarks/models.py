@@ -56,7 +56,9 @@ weight averaging or ``SameLabelMix``: one piece at a time
 ``cnn-envelope``, the CNN on each window's amplitude envelope at a quarter
 of the rate (:class:`~tsclf.transformers.Envelope`: the defect's impacts
 at its characteristic rate, the series behind the envelope spectrum that
-``spectral-rf`` reads). More pieces on the mixing spectrogram CNN:
+``spectral-rf`` reads). ``mlp-spectral``, the MLP on ``spectral-rf``'s
+features (scaled): a network's learner on the forest's input. More pieces
+on the mixing spectrogram CNN:
 ``cnn-spectrogram-mix-ensemble``, five of them with different seeds,
 probabilities averaged (:class:`~tsclf.classification.SeedEnsembleClassifier`;
 ``cnn-spectrogram-mix-ensemble-adabn``: every member adapted),
@@ -86,6 +88,7 @@ from benchmarks.factories import (
     minirocket,
     robust_augmentation,
     seed_ensemble,
+    spectral_mlp,
     spectral_rf,
     spectral_rf_fine,
     spectral_rf_selected,
@@ -170,6 +173,7 @@ MODELS: dict[str, ModelSpec] = {
     ),
     "cnn-spectrogram": ModelSpec("deep", deep_model(**SPECTROGRAM_CNN)),
     "cnn-envelope": ModelSpec("deep", envelope_cnn, vibration_only=True),
+    "mlp-spectral": ModelSpec("deep", spectral_mlp, vibration_only=True),
     # One robustness piece at a time on the spectrogram CNN (fast to fit).
     "cnn-spectrogram-swa": ModelSpec(
         "deep", deep_model(**SPECTROGRAM_CNN, callbacks=[WeightAveraging()])

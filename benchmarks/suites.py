@@ -52,6 +52,7 @@ ABLATION = (
     "spectral-rf-fine",
     "spectral-rf-selected",
     "cnn-envelope",
+    "mlp-spectral",
 )
 #: The shift suite's ablation, one change at a time: (from, to, the change).
 #: The summary gives each step's paired gain on every protocol.
@@ -64,6 +65,7 @@ ABLATION_STEPS = (
     ),
     ("cnn", "cnn-spectrogram", "spectrogram input"),
     ("cnn", "cnn-envelope", "envelope input"),
+    ("spectral-rf", "mlp-spectral", "spectral features: an MLP instead of the forest"),
     ("cnn", "cnn-adabn", "adapt to the test windows (AdaBN)"),
     ("cnn", "cnn-mix", "SameLabelMix"),
     ("cnn", "cnn-robust", "noise, shift, stretch and band limit"),

@@ -243,3 +243,28 @@ def test_ablation_table_pairs_seeds_that_ran_every_fold():
     # Gains per seed: +0.2 and +0.3.
     assert table.loc[0, "lolo (joint_acc)"] == "+0.250 ± 0.071 (2)"
     assert table.loc[1, "lolo (joint_acc)"] == "-0.300 (1)"
+
+
+def test_every_model_builds_clones_and_names_a_known_validation():
+    from sklearn.base import clone
+
+    from benchmarks.protocols import VALIDATION_GROUPS
+
+    context = Context(12000.0, 0, 1, "cpu", "shift", "loso", 100)
+    for name, spec in MODELS.items():
+        estimator = spec.build(context)
+        assert spec.validate_on in VALIDATION_GROUPS, name
+        assert clone(estimator).get_params().keys() == estimator.get_params().keys()
+
+
+def test_the_spectral_mlp_reads_the_forests_features_as_one_series():
+    loso = cwru_problem("loso")
+    _, train, test = loso.folds[0]
+    rng = np.random.default_rng(0)
+    train = np.sort(rng.choice(train, 200, replace=False))
+    context = Context(loso.sampling_rate, 0, 1, "cpu", "shift", "loso", len(train))
+    mlp = build_estimator("mlp-spectral", context, max_epochs=1)
+    mlp.fit(loso.X[train], loso.y[train], groups=loso.fit_groups[train])
+    # 32 FFT bands and 20 envelope bands, one channel.
+    assert mlp.net_.module_.trunk[1].in_features == 52
+    assert mlp.predict(loso.X[test[:5]]).shape == (5, 3)
