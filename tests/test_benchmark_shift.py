@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.model_selection import GroupShuffleSplit
 
 pytest.importorskip("matplotlib")
 pytest.importorskip("psutil")
@@ -15,7 +16,7 @@ from benchmarks.models import MODELS, Context, build_estimator
 from benchmarks.protocols import Problem, cwru_problem
 from tsclf.classification import MLPClassifier, SeedEnsembleClassifier
 from tsclf.datasets import load_cwru_windows
-from tsclf.model_selection import assert_no_leakage
+from tsclf.model_selection import LeaveOneConditionOut, assert_no_leakage
 
 
 def test_a_model_can_validate_on_a_whole_motor_load():
@@ -255,6 +256,12 @@ def test_every_model_builds_clones_and_names_a_known_validation():
         estimator = spec.build(context)
         assert spec.validate_on in VALIDATION_GROUPS, name
         assert clone(estimator).get_params().keys() == estimator.get_params().keys()
+        # A model that gets loads or bearings as groups hands them to a
+        # splitter that holds out whole groups; the others keep the default.
+        params = estimator.get_params()
+        splitter = params.get("validation", params.get("cv"))
+        by_group = isinstance(splitter, GroupShuffleSplit | LeaveOneConditionOut)
+        assert by_group == (spec.validate_on != "blocks"), name
 
 
 def test_the_spectral_mlp_reads_the_forests_features_as_one_series():
