@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sktime.transformations.series.summarize import SummaryTransformer
 
 from tsclf.classification import MLPClassifier
-from tsclf.transformers import STFTImage
+from tsclf.transformers import AdaptiveScaler, STFTImage
 
 #: Tiny training settings every deep estimator's entry extends. The common
 #: checks feed tabular data, which a per-window z-score would erase.
@@ -105,6 +105,9 @@ TEST_PARAMS: dict[str, dict[str, Any]] = {
     # A summary of each series (mean, spread, quantiles) works at any length.
     "SktimeTransformer": {"transformer": SummaryTransformer()},
     "JointLabelClassifier": {"estimator": LogisticRegression()},
+    "AdaptivePipeline": {
+        "steps": [("scale", AdaptiveScaler()), ("model", LogisticRegression())]
+    },
     "SeedEnsembleClassifier": {
         "estimator": MLPClassifier(**{**FAST_DEEP, "module__hidden_sizes": (16,)}),
         "n_estimators": 2,

@@ -3,11 +3,19 @@
 - :class:`SktimeClassifier`: a tsclf classifier where sktime expects one;
 - :class:`SktimeTransformer`: an sktime transformer as a scikit-learn step;
 - :class:`JointLabelClassifier`: a single-output classifier for several
-  tasks at once, through their joint label.
+  tasks at once, through their joint label;
+- :class:`AdaptivePipeline`: a Pipeline whose steps adapt to a new
+  domain's unlabelled data (``adapt``).
 """
 
+from tsclf.compose._adaptive import AdaptivePipeline
 from tsclf.compose._joint import JointLabelClassifier
 from tsclf.compose._sktime import SktimeClassifier
 from tsclf.compose._sktime_transformer import SktimeTransformer
 
-__all__ = ["JointLabelClassifier", "SktimeClassifier", "SktimeTransformer"]
+__all__ = [
+    "AdaptivePipeline",
+    "JointLabelClassifier",
+    "SktimeClassifier",
+    "SktimeTransformer",
+]

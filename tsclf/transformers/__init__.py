@@ -1,5 +1,6 @@
 """Transformers from series to features, normalised series or images."""
 
+from tsclf.transformers._adaptive import AdaptiveScaler
 from tsclf.transformers._cesium import DEFAULT_FEATURES, CesiumFeatures
 from tsclf.transformers._cesium_fast import FAST_FEATURES
 from tsclf.transformers._channels import ChannelScaler
@@ -21,6 +22,7 @@ from tsclf.transformers._stft import STFTImage, stft_magnitude
 __all__ = [
     "DEFAULT_FEATURES",
     "FAST_FEATURES",
+    "AdaptiveScaler",
     "BandEnergies",
     "CesiumFeatures",
     "ChannelScaler",

@@ -1,0 +1,99 @@
+"""Adapting feature pipelines to a new domain: AdaptiveScaler, AdaptivePipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+from tsclf.classification import CNNClassifier
+from tsclf.compose import AdaptivePipeline
+from tsclf.transformers import AdaptiveScaler
+
+
+@pytest.fixture
+def domains():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    y = (X[:, 0] > 0).astype(int)
+    # Another machine: the same classes, every feature shifted and scaled.
+    return X, y, 2.0 * rng.normal(size=(80, 3)) + [5.0, -2.0, 1.0]
+
+
+def test_the_scaler_takes_the_new_domains_statistics_and_fit_takes_them_back(domains):
+    X, _, X_new = domains
+    scaler = AdaptiveScaler().fit(X)
+    assert not scaler.adapted_
+    scaler.adapt(X_new)
+    assert scaler.adapted_
+    np.testing.assert_allclose(scaler.mean_, X_new.mean(axis=0))
+    np.testing.assert_allclose(scaler.scale_, X_new.std(axis=0))
+    np.testing.assert_allclose(scaler.transform(X_new).mean(axis=0), 0, atol=1e-12)
+    assert scaler.n_samples_seen_ == len(X_new)
+    scaler.fit(X)
+    assert not scaler.adapted_
+    np.testing.assert_allclose(scaler.mean_, StandardScaler().fit(X).mean_)
+
+
+def test_the_scaler_refuses_to_adapt_unfitted_or_to_other_features(domains):
+    X, _, X_new = domains
+    with pytest.raises(NotFittedError):
+        AdaptiveScaler().adapt(X_new)
+    with pytest.raises(ValueError, match="features"):
+        AdaptiveScaler().fit(X).adapt(X_new[:, :2])
+
+
+def test_the_pipeline_adapts_each_step_on_what_the_steps_before_give_it(domains):
+    X, y, X_new = domains
+    square = FunctionTransformer(np.square)
+    pipe = AdaptivePipeline(
+        [
+            ("first", AdaptiveScaler()),
+            ("square", square),
+            ("second", AdaptiveScaler()),
+            ("model", LogisticRegression()),
+        ]
+    ).fit(X, y)
+    coef = pipe["model"].coef_.copy()
+    assert pipe.adapt(X_new) is pipe
+    centred = (X_new - X_new.mean(axis=0)) / X_new.std(axis=0)
+    np.testing.assert_allclose(pipe["first"].mean_, X_new.mean(axis=0))
+    np.testing.assert_allclose(pipe["second"].mean_, np.square(centred).mean(axis=0))
+    # The classifier is untouched: adapting needs no label.
+    np.testing.assert_array_equal(pipe["model"].coef_, coef)
+
+
+def test_a_pipeline_without_an_adaptable_step_has_no_adapt(domains):
+    X, y, _ = domains
+    steps = [("scale", StandardScaler()), ("model", LogisticRegression())]
+    pipe = AdaptivePipeline(steps)
+    assert not hasattr(pipe.fit(X, y), "adapt")
+    with pytest.raises(NotFittedError):
+        AdaptivePipeline([("scale", AdaptiveScaler())]).adapt(X)
+
+
+def test_the_pipeline_adapts_a_deep_estimator_at_its_end():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(64, 1, 32)).astype(np.float32)
+    y = np.tile(["a", "b"], 32)
+    X_new = (3.0 * rng.normal(size=(40, 1, 32)) + 1.0).astype(np.float32)
+    settings = {
+        "module__filters": (4,),
+        "module__kernel_sizes": (3,),
+        "max_epochs": 2,
+        "preprocessor": None,
+        "validation": None,
+        "random_state": 0,
+    }
+    shift = FunctionTransformer(lambda series: series - 1.0)
+    pipe = AdaptivePipeline([("shift", shift), ("cnn", CNNClassifier(**settings))])
+    pipe.fit(X, y)
+    alone = make_pipeline(shift, CNNClassifier(**settings)).fit(X, y)
+    alone[-1].adapt(shift.transform(X_new))
+    pipe.adapt(X_new)
+    np.testing.assert_allclose(
+        pipe.predict_proba(X_new), alone.predict_proba(X_new), rtol=1e-5, atol=1e-6
+    )
