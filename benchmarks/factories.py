@@ -26,11 +26,12 @@ from tsclf.augmentation import (
     RandomShift,
     TimeStretch,
 )
-from tsclf.compose import JointLabelClassifier, SktimeTransformer
+from tsclf.compose import AdaptivePipeline, JointLabelClassifier, SktimeTransformer
 from tsclf.datasets import TASKS
 from tsclf.metrics import multitask_scoring
 from tsclf.model_selection import LeaveOneConditionOut
 from tsclf.transformers import (
+    AdaptiveScaler,
     BandEnergies,
     CesiumFeatures,
     Envelope,
@@ -83,12 +84,26 @@ def spectral_features(context: Context, envelope_bands: int = 20) -> BaseEstimat
     )
 
 
+def _forest(context: Context) -> RandomForestClassifier:
+    return RandomForestClassifier(
+        n_estimators=300, random_state=context.seed, n_jobs=context.n_jobs
+    )
+
+
 def spectral_rf(context: Context, envelope_bands: int = 20) -> BaseEstimator:
-    return make_pipeline(
-        spectral_features(context, envelope_bands),
-        RandomForestClassifier(
-            n_estimators=300, random_state=context.seed, n_jobs=context.n_jobs
-        ),
+    return make_pipeline(spectral_features(context, envelope_bands), _forest(context))
+
+
+def spectral_rf_scaled(context: Context) -> BaseEstimator:
+    """``spectral_rf`` with every feature standardised (the forest's splits
+    do not change), in a pipeline whose ``adapt`` re-centres the features
+    on a new domain's unlabelled windows."""
+    return AdaptivePipeline(
+        [
+            ("features", spectral_features(context)),
+            ("scale", AdaptiveScaler()),
+            ("forest", _forest(context)),
+        ]
     )
 
 

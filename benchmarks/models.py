@@ -14,6 +14,13 @@ gets one model per task through ``MultiOutputClassifier``):
   about 107 Hz, twice the ball spin 141 Hz, inner race 162 Hz at 1797 rpm)
   fall in bands of their own. Added to the shift suite after a one-seed
   probe on its test folds, so its scores there are not a clean comparison.
+- ``spectral-rf-scaled``: ``spectral-rf`` with its features standardised
+  (:class:`~tsclf.transformers.AdaptiveScaler` in an
+  :class:`~tsclf.compose.AdaptivePipeline`; the forest's splits are the
+  same), and ``spectral-rf-scaled-adapted``, the same fits with the
+  features re-centred on the unlabelled test windows (``adapt``) before
+  predicting them: on log band energies, a new transfer path adds a
+  constant per band, which the re-centring removes.
 - ``spectral-rf-selected``: ``spectral-rf`` whose envelope bands (50, 20
   or 10 Hz) are chosen inside each training set by a search that holds out
   one damaged bearing (fault size) at a time and scores location accuracy
@@ -91,6 +98,7 @@ from benchmarks.factories import (
     spectral_mlp,
     spectral_rf,
     spectral_rf_fine,
+    spectral_rf_scaled,
     spectral_rf_selected,
     validated_on_one_group,
 )
@@ -147,6 +155,9 @@ MODELS: dict[str, ModelSpec] = {
     "cesium-svc": ModelSpec("classical", cesium_svc),
     "spectral-rf": ModelSpec("classical", spectral_rf, vibration_only=True),
     "spectral-rf-fine": ModelSpec("classical", spectral_rf_fine, vibration_only=True),
+    "spectral-rf-scaled": ModelSpec(
+        "classical", spectral_rf_scaled, vibration_only=True
+    ),
     "spectral-rf-selected": ModelSpec(
         "classical", spectral_rf_selected, vibration_only=True, validate_on="bearing"
     ),
@@ -242,6 +253,10 @@ MODELS |= {
         "cnn-spectrogram-mix-ensemble",
     )
 }
+
+
+# The forest's features re-centred on the test windows (AdaptiveScaler).
+MODELS["spectral-rf-scaled-adapted"] = _adapted("spectral-rf-scaled")
 
 
 def adapted_twin(model: str) -> str | None:

@@ -51,6 +51,8 @@ ABLATION = (
     "cnn-spectrogram-mix-val-bearing",
     "spectral-rf-fine",
     "spectral-rf-selected",
+    "spectral-rf-scaled",
+    "spectral-rf-scaled-adapted",
     "cnn-envelope",
     "mlp-spectral",
 )
@@ -64,6 +66,11 @@ ABLATION_STEPS = (
         "spectral-rf: envelope bands chosen on a held-out bearing",
     ),
     ("cnn", "cnn-spectrogram", "spectrogram input"),
+    (
+        "spectral-rf-scaled",
+        "spectral-rf-scaled-adapted",
+        "spectral-rf: re-centre the features on the test windows",
+    ),
     ("cnn", "cnn-envelope", "envelope input"),
     ("spectral-rf", "mlp-spectral", "spectral features: an MLP instead of the forest"),
     ("cnn", "cnn-adabn", "adapt to the test windows (AdaBN)"),
