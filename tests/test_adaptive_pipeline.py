@@ -97,3 +97,29 @@ def test_the_pipeline_adapts_a_deep_estimator_at_its_end():
     np.testing.assert_allclose(
         pipe.predict_proba(X_new), alone.predict_proba(X_new), rtol=1e-5, atol=1e-6
     )
+
+
+def test_a_deep_estimator_adapts_its_preprocessor_first():
+    from tsclf.classification import MLPClassifier
+    from tsclf.transformers import Flatten
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(60, 1, 16)).astype(np.float32)
+    y = np.tile(["a", "b"], 30)
+    as_series = FunctionTransformer(np.expand_dims, kw_args={"axis": 1})
+    features = AdaptivePipeline(
+        [("flat", Flatten()), ("scale", AdaptiveScaler()), ("series", as_series)]
+    )
+    mlp = MLPClassifier(
+        preprocessor=features, max_epochs=2, validation=None, random_state=0
+    ).fit(X, y)
+    expected = mlp.predict_proba(X)
+    # No BatchNorm in an MLP: adapting re-standardises the features on the
+    # new domain, which here undoes its gain and offset.
+    mlp.adapt(2.0 * X + 1.0)
+    assert mlp.preprocessor_["scale"].adapted_
+    np.testing.assert_allclose(mlp.predict_proba(2.0 * X + 1.0), expected, atol=1e-5)
+    # A preprocessor that cannot adapt leaves an MLP nothing to adapt.
+    plain = MLPClassifier(max_epochs=1, validation=None, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="no BatchNorm layer and its preprocessor"):
+        plain.adapt(X)

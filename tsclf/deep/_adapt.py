@@ -1,4 +1,4 @@
-"""Test-time adaptation: re-estimating a fitted network's normalisation.
+"""Test-time adaptation: re-estimating a fitted model's normalisation.
 
 Kept apart from the training engine: ``adapt`` runs after ``fit``, on
 unlabelled windows of the domain a model is deployed to.
@@ -13,7 +13,9 @@ from tsclf.deep._forward import recompute_batchnorm
 
 
 class TestTimeAdaptationMixin:
-    """Adds ``adapt`` to a deep estimator (AdaBN on new-domain windows).
+    """Adds ``adapt`` to a deep estimator: AdaBN on new-domain windows.
+
+    A preprocessor with an ``adapt`` method of its own adapts first.
 
     Relies on the estimator's fitted ``net_`` and its ``_validate_X`` and
     ``_transform_input``, so new windows are checked and preprocessed
@@ -21,14 +23,18 @@ class TestTimeAdaptationMixin:
     """
 
     def adapt(self, X, y=None) -> TestTimeAdaptationMixin:
-        """Re-estimate the network's normalisation statistics on new-domain data.
+        """Re-estimate the model's normalisation statistics on new-domain data.
 
         Adaptive batch normalisation (AdaBN, Li et al. 2016): every BatchNorm
         layer's running mean and variance are recomputed on ``X`` (through
         :func:`torch.optim.swa_utils.update_bn`), the weights are left as
-        trained. Call it with unlabelled windows of the machine, sensor or
-        condition the model will run on, then ``predict`` there. ``predict``
-        itself stays independent of the batch it is given.
+        trained. A fitted ``preprocessor`` that has an ``adapt`` method (an
+        :class:`~tsclf.compose.AdaptivePipeline` with an
+        :class:`~tsclf.transformers.AdaptiveScaler`, say) adapts first, so
+        the network's statistics are taken on what it now passes on. Call
+        it with unlabelled windows of the machine, sensor or condition the
+        model will run on, then ``predict`` there. ``predict`` itself stays
+        independent of the batch it is given.
 
         Parameters
         ----------
@@ -45,8 +51,8 @@ class TestTimeAdaptationMixin:
         Raises
         ------
         ValueError
-            If the network has no BatchNorm layer, so there is nothing to
-            adapt.
+            If the network has no BatchNorm layer and the preprocessor
+            cannot adapt, so there is nothing to adapt.
 
         Notes
         -----
@@ -69,13 +75,19 @@ class TestTimeAdaptationMixin:
         """
         check_is_fitted(self, "net_")
         norms = torch.nn.modules.batchnorm._BatchNorm
-        if not any(isinstance(m, norms) for m in self.net_.module_.modules()):
+        has_norms = any(isinstance(m, norms) for m in self.net_.module_.modules())
+        preprocessor_adapts = hasattr(self.preprocessor_, "adapt")
+        if not (has_norms or preprocessor_adapts):
             raise ValueError(
                 f"{type(self).__name__}'s network ({type(self.net_.module_).__name__})"
-                " has no BatchNorm layer: adapt has no statistics to re-estimate."
+                " has no BatchNorm layer and its preprocessor no adapt method: "
+                "adapt has no statistics to re-estimate."
             )
-        X = self._transform_input(self._validate_X(X, reset=False))
+        X = self._validate_X(X, reset=False)
         if X.shape[0] < 2:
             raise ValueError("adapt needs at least 2 windows, got 1.")
-        recompute_batchnorm(self.net_, X)
+        if preprocessor_adapts:
+            self.preprocessor_.adapt(X)
+        if has_norms:
+            recompute_batchnorm(self.net_, self._transform_input(X))
         return self
