@@ -108,10 +108,17 @@ def spectral_rf_scaled(context: Context) -> BaseEstimator:
 
 
 def spectral_mlp(context: Context) -> BaseEstimator:
-    """The MLP on ``spectral-rf``'s features, scaled, as one series of
-    feature values: the network's learner on the forest's input."""
+    """The MLP on ``spectral-rf``'s features, standardised, as one series of
+    feature values: the network's learner on the forest's input. Its
+    ``adapt`` re-centres the features on new windows (``AdaptiveScaler``)."""
     as_series = FunctionTransformer(np.expand_dims, kw_args={"axis": 1})
-    features = make_pipeline(spectral_features(context), StandardScaler(), as_series)
+    features = AdaptivePipeline(
+        [
+            ("features", spectral_features(context)),
+            ("scale", AdaptiveScaler()),
+            ("series", as_series),
+        ]
+    )
     return deep_model(classification.MLPClassifier, preprocessor=features)(context)
 
 

@@ -64,7 +64,8 @@ weight averaging or ``SameLabelMix``: one piece at a time
 of the rate (:class:`~tsclf.transformers.Envelope`: the defect's impacts
 at its characteristic rate, the series behind the envelope spectrum that
 ``spectral-rf`` reads). ``mlp-spectral``, the MLP on ``spectral-rf``'s
-features (scaled): a network's learner on the forest's input. More pieces
+features (standardised): a network's learner on the forest's input, and
+``mlp-spectral-adapted``, its features re-centred on the test windows. More pieces
 on the mixing spectrogram CNN:
 ``cnn-spectrogram-mix-ensemble``, five of them with different seeds,
 probabilities averaged (:class:`~tsclf.classification.SeedEnsembleClassifier`;
@@ -255,8 +256,9 @@ MODELS |= {
 }
 
 
-# The forest's features re-centred on the test windows (AdaptiveScaler).
+# Features re-centred on the test windows (AdaptiveScaler).
 MODELS["spectral-rf-scaled-adapted"] = _adapted("spectral-rf-scaled")
+MODELS["mlp-spectral-adapted"] = _adapted("mlp-spectral")
 
 
 def adapted_twin(model: str) -> str | None:

@@ -55,6 +55,7 @@ ABLATION = (
     "spectral-rf-scaled-adapted",
     "cnn-envelope",
     "mlp-spectral",
+    "mlp-spectral-adapted",
 )
 #: The shift suite's ablation, one change at a time: (from, to, the change).
 #: The summary gives each step's paired gain on every protocol.
@@ -73,6 +74,7 @@ ABLATION_STEPS = (
     ),
     ("cnn", "cnn-envelope", "envelope input"),
     ("spectral-rf", "mlp-spectral", "spectral features: an MLP instead of the forest"),
+    ("mlp-spectral", "mlp-spectral-adapted", "MLP on spectral features: re-centre"),
     ("cnn", "cnn-adabn", "adapt to the test windows (AdaBN)"),
     ("cnn", "cnn-mix", "SameLabelMix"),
     ("cnn", "cnn-robust", "noise, shift, stretch and band limit"),
