@@ -44,6 +44,10 @@ def test_the_scaler_refuses_to_adapt_unfitted_or_to_other_features(domains):
         AdaptiveScaler().adapt(X_new)
     with pytest.raises(ValueError, match="features"):
         AdaptiveScaler().fit(X).adapt(X_new[:, :2])
+    with pytest.raises(ValueError, match="minimum of 2"):
+        AdaptiveScaler().fit(X).adapt(X_new[:1])
+    with pytest.raises(ValueError, match="NaN"):
+        AdaptiveScaler().fit(X).adapt(np.where(X_new > 3, np.nan, X_new))
 
 
 def test_the_pipeline_adapts_each_step_on_what_the_steps_before_give_it(domains):

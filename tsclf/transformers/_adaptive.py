@@ -88,14 +88,19 @@ class AdaptiveScaler(StandardScaler):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Features of the new domain, with as many features as in ``fit``.
+            Features of the new domain, at least 2 samples, with as many
+            features as in ``fit``.
 
         Returns
         -------
         self : AdaptiveScaler
         """
         check_is_fitted(self)
-        validate_data(self, X, reset=False, accept_sparse=("csr", "csc"))
+        # One sample has no spread: its "statistics" would centre every
+        # feature on that sample alone.
+        validate_data(
+            self, X, reset=False, accept_sparse=("csr", "csc"), ensure_min_samples=2
+        )
         super().fit(X)
         self.adapted_ = True
         return self
