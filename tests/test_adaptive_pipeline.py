@@ -127,3 +127,18 @@ def test_a_deep_estimator_adapts_its_preprocessor_first():
     plain = MLPClassifier(max_epochs=1, validation=None, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="no BatchNorm layer and its preprocessor"):
         plain.adapt(X)
+
+
+def test_an_adapted_pipeline_saves_and_loads_as_adapted(domains, tmp_path):
+    pytest.importorskip("skops")
+    from tsclf.export import load_model, save_model
+
+    X, y, X_new = domains
+    steps = [("scale", AdaptiveScaler()), ("model", LogisticRegression())]
+    pipe = AdaptivePipeline(steps).fit(X, y).adapt(X_new)
+    save_model(pipe, tmp_path / "adapted.zip")
+    loaded = load_model(tmp_path / "adapted.zip")
+    assert type(loaded) is AdaptivePipeline and loaded["scale"].adapted_
+    np.testing.assert_array_equal(loaded.predict(X_new), pipe.predict(X_new))
+    # It adapts again after loading.
+    np.testing.assert_allclose(loaded.adapt(X)["scale"].mean_, X.mean(axis=0))
