@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from benchmarks import (
+    adapt_holdout,
     cesium_speed,
     dask_scaling,
     dl4tsc_gap,
@@ -141,3 +142,23 @@ def test_dask_scaling_starts_workers_with_or_without_the_trim_threshold(monkeypa
         assert set(seen.values()) == {expected}
         assert set(threads.values()) == {1}
         assert dict(os.environ) == before  # nothing leaks into this process
+
+
+def test_adapt_holdout_adapts_on_other_recordings_than_it_scores(shared_cwru, capsys):
+    from benchmarks.protocols import cwru_problem
+
+    problem = cwru_problem("cross-sensor")
+    _, _, test = problem.folds[0]
+    groups = problem.groups[test]
+    first, second = adapt_holdout.halves(problem.y[test], groups, seed=0)
+    assert not set(groups[first]) & set(groups[second])
+    assert len(first) + len(second) == len(test)
+    table = adapt_holdout.main(["--seeds", "1"])
+    assert list(table.index) == ["de-to-fe", "fe-to-de", "mean"]
+    assert table.columns.tolist() == [
+        "unadapted",
+        "adapted on the other half",
+        "adapted on the scored half",
+    ]
+    assert table.to_numpy().min() >= 0 and table.to_numpy().max() <= 1
+    assert "adapted on the other half" in capsys.readouterr().out
