@@ -5,13 +5,13 @@ test windows they then predict. Deployed, a model adapts on the windows a
 new machine has recorded so far and predicts later ones. This script
 checks that the cross-sensor gain of ``spectral-rf-scaled-adapted`` does
 not depend on adapting to the windows it scores: per fold and seed, the
-test side's recordings are split in two halves (one recording of each
-joint class in each half where a class has two, the lone normal
-recording's blocks alternating), the model adapts on one half and is
-scored on the other, then the halves swap.
+test side's recordings are split in two halves (whole recordings, each
+joint class shared between them as evenly as ``StratifiedGroupKFold``
+can; the lone normal recording counts as its blocks), the model adapts on
+one half and is scored on the other, then the halves swap.
 
-Run: ``TSCLF_SHARED=... python -m benchmarks.adapt_holdout`` (about 2
-minutes). Prints the joint accuracy on the scored half: unadapted, adapted
+Run: ``TSCLF_SHARED=... python -m benchmarks.adapt_holdout`` (about a
+minute). Prints the joint accuracy on the scored half: unadapted, adapted
 on the other half, adapted on the scored half itself.
 """
 

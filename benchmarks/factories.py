@@ -54,13 +54,17 @@ class Context:
     n_train: int
 
 
+def _forest(context: Context) -> RandomForestClassifier:
+    return RandomForestClassifier(
+        n_estimators=300, random_state=context.seed, n_jobs=context.n_jobs
+    )
+
+
 def cesium_rf(context: Context) -> BaseEstimator:
     return make_pipeline(
         CesiumFeatures(sampling_rate=context.sampling_rate, n_jobs=context.n_jobs),
         StandardScaler(),
-        RandomForestClassifier(
-            n_estimators=300, random_state=context.seed, n_jobs=context.n_jobs
-        ),
+        _forest(context),
     )
 
 
@@ -81,12 +85,6 @@ def spectral_features(context: Context, envelope_bands: int = 20) -> BaseEstimat
         EnvelopeSpectrum(
             n_bands=envelope_bands, sampling_rate=rate, max_frequency=1000.0
         ),
-    )
-
-
-def _forest(context: Context) -> RandomForestClassifier:
-    return RandomForestClassifier(
-        n_estimators=300, random_state=context.seed, n_jobs=context.n_jobs
     )
 
 
