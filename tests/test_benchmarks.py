@@ -340,6 +340,38 @@ def test_kill_stops_the_worker_processes_too(tmp_path):
     assert not list(tmp_path.rglob("*.json")), "no fit can have finished"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")
+def test_kill_during_a_fit_in_the_runner_process_caches_nothing(tmp_path):
+    import signal
+
+    # skorch ends a fit quietly on KeyboardInterrupt; the runner turned kill
+    # into one, and so cached half-trained fits as finished ones.
+    command = [sys.executable, "-m", "benchmarks.run", "--protocols", "ucr", "-v"]
+    command += ["--datasets", "GunPoint", "--models", "cnn", "--seeds", "1"]
+    command += ["--max-epochs", "500", "--results", str(tmp_path / "results")]
+    runner = subprocess.Popen(
+        command,
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        epochs = 0
+        for line in runner.stdout:  # skorch's table: a row per epoch
+            epochs += line.split()[:1] != [] and line.split()[0].isdigit()
+            if epochs == 2:
+                break
+        assert epochs == 2, "the fit never started training"
+        runner.send_signal(signal.SIGTERM)
+        _, stderr = runner.communicate(timeout=60)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+    assert runner.returncode == 130, stderr
+    assert not list(tmp_path.rglob("*.json")), "an interrupted fit was cached"
+
+
 def test_cache_key_follows_the_settings_that_change_results():
     problem = cwru_problem("lolo")
     args = run.parse_args(["--suite", "full", "--max-epochs", "1"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import signal
 
 import joblib
 import numpy as np
@@ -13,6 +14,7 @@ from sklearn import config_context
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
+from skorch.callbacks import Callback
 
 from tsclf import classification, regression
 from tsclf.classification import (
@@ -272,6 +274,55 @@ def test_early_stopping_restores_the_best_epoch():
     assert clf.n_epochs_ < 60
     best = int(np.argmin(losses))
     assert clf.n_epochs_ == best + 1 + 2
+
+
+class _CtrlCAfter:
+    """An augmentation that sends this process SIGINT (Ctrl-C) at its nth batch."""
+
+    def __init__(self, batches: int) -> None:
+        self.batches = batches
+
+    def __call__(self, X, generator, y=None):
+        self.batches -= 1
+        if self.batches == 0:
+            signal.raise_signal(signal.SIGINT)
+        return X
+
+
+def test_ctrl_c_stops_fit_instead_of_returning_a_half_trained_model():
+    # skorch alone returns from fit at Ctrl-C as if it had finished.
+    X, y = make_spike_anomaly(n_samples=80, random_state=0)  # 1 batch an epoch
+    clf = MLPClassifier(max_epochs=5, augmentation=[_CtrlCAfter(3)], random_state=0)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    assert not hasattr(clf, "net_")
+    # Training on with partial_fit: the epochs finished stay and are counted.
+    clf = MLPClassifier(max_epochs=2, augmentation=[_CtrlCAfter(4)], random_state=0)
+    clf.fit(X, y)
+    with pytest.raises(KeyboardInterrupt):
+        clf.partial_fit(X, y, epochs=5)
+    assert clf.n_epochs_ == len(clf.history_) == 3
+    # A search stops, rather than scoring the half-trained candidate and
+    # going on to the next one.
+    search = GridSearchCV(
+        MLPClassifier(max_epochs=3, augmentation=[_CtrlCAfter(2)]),
+        {"lr": [1e-3, 1e-2]},
+        cv=2,
+    )
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+
+
+def test_a_callback_still_stops_training_quietly_with_keyboard_interrupt():
+    # skorch's own way to stop, which EarlyStopping uses.
+    class StopAfterTwo(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            if len(net.history) == 2:
+                raise KeyboardInterrupt
+
+    X, y = make_spike_anomaly(n_samples=80, random_state=0)
+    clf = MLPClassifier(max_epochs=5, callbacks=[StopAfterTwo()], random_state=0)
+    assert clf.fit(X, y).n_epochs_ == 2
 
 
 def test_class_weight_and_task_weight_validation():

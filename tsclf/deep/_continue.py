@@ -43,6 +43,10 @@ def continue_training(estimator, X: np.ndarray, targets, sample_weight, epochs):
     y = with_sample_weight(targets, sample_weight, X)
     seed = int(check_random_state(estimator.random_state).randint(2**31 - 1))
     owner, warn = type(estimator).__name__, estimator.random_state is not None
-    with seeded_fit(seed + len(net.history), estimator.device_, owner=owner, warn=warn):
-        net.partial_fit(X, y, epochs=epochs)
-    estimator.n_epochs_ = len(net.history)
+    try:
+        with seeded_fit(
+            seed + len(net.history), estimator.device_, owner=owner, warn=warn
+        ):
+            net.partial_fit(X, y, epochs=epochs)
+    finally:  # an interrupt leaves the epochs it finished in the network
+        estimator.n_epochs_ = len(net.history)

@@ -1,4 +1,4 @@
-"""Mixed-precision training: a skorch net whose forward passes run under autocast."""
+"""The skorch net tsclf trains: autocast forward passes, interrupts let through."""
 
 from __future__ import annotations
 
@@ -47,11 +47,46 @@ class PrecisionNet(NeuralNet):
     *args, **kwargs
         As for :class:`skorch.NeuralNet`.
     precision : {"float32", "bfloat16", "float16"}, default="float32"
+
+    Notes
+    -----
+    skorch ends training on any ``KeyboardInterrupt``: the one a callback
+    raises to stop (:class:`skorch.callbacks.EarlyStopping` does), and
+    Ctrl-C's, after which it returns the half-trained net as if ``fit``
+    had finished. A scikit-learn estimator's ``fit`` finishes or raises,
+    or a search would score the half-trained model and go on to its next
+    candidate, and a benchmark would record it; so this net stops quietly
+    only when a callback asked, and otherwise lets the interrupt through
+    once skorch's ``on_train_end`` callbacks have run.
     """
 
     def __init__(self, module, criterion, *, precision: str = "float32", **kwargs):
         super().__init__(module, criterion, **kwargs)
         self.precision = precision
+
+    def notify(self, method_name, **cb_kwargs):
+        try:
+            super().notify(method_name, **cb_kwargs)
+        except KeyboardInterrupt:
+            self._stopped_by_callback = True
+            raise
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        self._stopped_by_callback = False
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt as interrupt:
+            if not self._stopped_by_callback:
+                self._interrupt = interrupt  # skorch's partial_fit swallows it
+            raise
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        self._interrupt = None
+        super().partial_fit(X, y, classes, **fit_params)
+        interrupt, self._interrupt = self._interrupt, None
+        if interrupt is not None:
+            raise interrupt
+        return self
 
     def initialize(self) -> PrecisionNet:
         super().initialize()
