@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sktime.transformations.series.summarize import SummaryTransformer
 
 from tsclf.classification import MLPClassifier
-from tsclf.transformers import AdaptiveScaler, STFTImage
+from tsclf.transformers import AdaptiveScaler, BandEnergies, STFTImage
 
 #: Tiny training settings every deep estimator's entry extends. The common
 #: checks feed tabular data, which a per-window z-score would erase.
@@ -29,6 +29,7 @@ TEST_PARAMS: dict[str, dict[str, Any]] = {
     # scikit-learn's checks use series of a few samples: one band fits.
     "BandEnergies": {"n_bands": 1},
     "EnvelopeSpectrum": {"n_bands": 1},
+    "ShiftMonitor": {"features": BandEnergies(n_bands=1)},
     "MLPClassifier": {**FAST_DEEP, "module__hidden_sizes": (16,)},
     "ResNetClassifier": {
         **FAST_DEEP,

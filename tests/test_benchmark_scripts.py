@@ -21,6 +21,7 @@ from benchmarks import (
     precision_speed,
     recurrent_spike,
     resnet_epoch_speed,
+    shift_monitor,
 )
 from tsclf.classification import CNNClassifier
 
@@ -162,3 +163,17 @@ def test_adapt_holdout_adapts_on_other_recordings_than_it_scores(shared_cwru, ca
     ]
     assert table.to_numpy().min() >= 0 and table.to_numpy().max() <= 1
     assert "adapted on the other half" in capsys.readouterr().out
+
+
+def test_shift_monitor_warns_across_sensors_not_across_loads(shared_cwru, tmp_path):
+    table = shift_monitor.main(
+        ["--seeds", "1", "--cache", str(tmp_path / "no-cache"), "--out", str(tmp_path)]
+    )
+    warns = table.groupby("protocol")["warns"].all()
+    assert (
+        warns["cross-sensor"] and not table.query("protocol == 'lolo'")["warns"].any()
+    )
+    control = (tmp_path / "control.csv").read_text()
+    assert "True" not in control  # held-out recordings never warn
+    assert table["minirocket"].isna().all()  # an empty cache: no score invented
+    assert "## No shift" in (tmp_path / "summary.md").read_text()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
+import pytest
+
+from tsclf.exceptions import InputShiftWarning
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -51,10 +55,15 @@ def test_the_adaptive_feature_pipeline_for_other_machines_adapts():
     model, X, y, _ = _shift_configuration("AdaptivePipeline")
     model.set_params(forest__random_state=0).fit(X, y)
     expected = model.predict(X)
-    # A sensor three times as sensitive adds log(9) to every log band:
-    # re-centred on it, the features, hence the predictions, come back.
+    # The monitor sees a sensor three times as sensitive.
+    with pytest.warns(InputShiftWarning, match="outside the range"):
+        model.predict(3.0 * X)
+    # It adds log(9) to every log band: re-centred on it, the features,
+    # hence the predictions, come back, and the monitor is quiet.
     assert model.adapt(3.0 * X)["scale"].adapted_
-    np.testing.assert_array_equal(model.predict(3.0 * X), expected)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputShiftWarning)
+        np.testing.assert_array_equal(model.predict(3.0 * X), expected)
 
 
 def test_the_configuration_for_other_machines_trains_and_adapts():

@@ -91,3 +91,28 @@ __all__ = [
     "ThreadedFitWarning",
     "UngroupedValidationWarning",
 ]
+
+
+class InputShiftWarning(UserWarning):
+    """Series given to a fitted model lie outside the range of its training data.
+
+    Raised by :class:`tsclf.monitoring.ShiftMonitor` (a pipeline step, or a
+    step of a deep estimator's ``preprocessor``) at ``transform``, that is
+    at ``predict``, when a batch holds many more series far from the
+    training data than series like them would. Models answer such input
+    without complaint, and often wrongly: on CWRU a network trained on the
+    drive-end accelerometer predicts nearly one class on the fan-end one.
+
+    What to do: check that the new data are what the model was trained on
+    (sensor, position, sampling rate, units, scaling). If they come from
+    another machine or sensor, adapt the model to unlabelled data of it
+    (``adapt`` of a deep estimator or of an
+    :class:`~tsclf.compose.AdaptivePipeline`, which also makes that data
+    the monitor's reference), label some of it and retrain, or treat the
+    predictions as unreliable. To log rather than warn, call the monitor's
+    ``check`` and read its report; to silence the warning::
+
+        import warnings
+        from tsclf.exceptions import InputShiftWarning
+        warnings.filterwarnings("ignore", category=InputShiftWarning)
+    """

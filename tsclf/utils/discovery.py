@@ -12,6 +12,7 @@ _MODULES = (
     "tsclf.classification",
     "tsclf.regression",
     "tsclf.compose",
+    "tsclf.monitoring",
 )
 
 
@@ -23,8 +24,8 @@ def all_estimators() -> list[tuple[str, type[BaseEstimator]]]:
     estimators : list of (name, class) tuples
         Sorted by name; each class is a scikit-learn estimator exported by
         ``tsclf.transformers``, ``tsclf.classification``,
-        ``tsclf.regression`` or ``tsclf.compose`` (scikit-learn estimators
-        only: ``SktimeClassifier`` is an sktime one).
+        ``tsclf.regression``, ``tsclf.compose`` or ``tsclf.monitoring``
+        (scikit-learn estimators only: ``SktimeClassifier`` is an sktime one).
 
     Examples
     --------

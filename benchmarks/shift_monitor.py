@@ -1,0 +1,123 @@
+"""Does ShiftMonitor warn where models fail, and stay quiet where they hold?
+
+Per fold of the shift suite's CWRU protocols, a default
+:class:`tsclf.monitoring.ShiftMonitor` learns the training windows' range
+and checks the whole test side: the share of test windows outside the
+range of 99 % of the training windows, and whether it warns. Beside it,
+the headline score of the anchors and default networks on that fold,
+read from the suite's cache (mean over the seeds cached), so that the
+warning can be judged against what it is for: the models' accuracy
+falling. A control with no shift: each leave-one-load-out training side
+split into recordings to learn from and recordings held out (same loads,
+same sensor; whole recordings, the lone normal one as its blocks).
+
+Run: ``TSCLF_SHARED=... python -m benchmarks.shift_monitor --out
+docs/results/shift-monitor`` (under a minute; reads
+``docs/results/cache``, never fits a model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GroupShuffleSplit
+
+from benchmarks.protocols import load_problem
+from tsclf.monitoring import ShiftMonitor
+from tsclf.transformers import BandEnergies
+
+PROTOCOLS = ("lolo", "cross-sensor", "loso")
+MODELS = ("minirocket", "spectral-rf", "cnn", "resnet")
+
+
+def cached_score(cache: Path, protocol: str, model: str, fold: str) -> float:
+    """Mean headline score of the cached fits of ``model`` on ``fold``."""
+    key = "acc_location" if protocol == "loso" else "joint_acc"
+    files = sorted((cache / "CWRU" / protocol).glob(f"{model}__{fold}__seed*.json"))
+    scores = [json.loads(path.read_text())[key] for path in files]
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def monitored(X_train, X_test, sampling_rate: float) -> dict:
+    """The default monitor's verdict on ``X_test`` after learning ``X_train``.
+
+    Its default features, with the sampling rate only to name the bands in
+    Hz (the bands and the verdict are the same without it).
+    """
+    features = BandEnergies(n_bands=16, sampling_rate=sampling_rate)
+    report = ShiftMonitor(features=features).fit(X_train).check(X_test)
+    return {
+        "test windows": report.n_samples,
+        "share outside": report.share_outside,
+        "warns": report.shifted,
+        "moved most": ", ".join(f"{name} {move:+.1f}" for name, move in report.moved),
+    }
+
+
+def control_rows(seeds: int) -> list[dict]:
+    """No shift: recordings held out of each leave-one-load-out training side."""
+    problem = load_problem("lolo", "CWRU")
+    rows = []
+    for fold, train, _ in problem.folds:
+        groups = problem.fit_groups[train]  # the normal recording as blocks
+        for seed in range(seeds):
+            split = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=seed)
+            learn, held_out = next(split.split(train, groups=groups))
+            row = monitored(
+                problem.X[train[learn]],
+                problem.X[train[held_out]],
+                problem.sampling_rate,
+            )
+            rows.append({"training loads of": fold, "split": seed, **row})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> pd.DataFrame:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cache", type=Path, default=Path("docs/results/cache"))
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--seeds", type=int, default=3, help="control splits per fold")
+    args = parser.parse_args(argv)
+    control = pd.DataFrame(control_rows(args.seeds))
+    rows = []
+    for protocol in PROTOCOLS:
+        problem = load_problem(protocol, "CWRU")
+        for fold, train, test in problem.folds:
+            row = monitored(problem.X[train], problem.X[test], problem.sampling_rate)
+            scores = {
+                model: cached_score(args.cache, protocol, model, fold)
+                for model in MODELS
+            }
+            rows.append({"protocol": protocol, "fold": fold, **row, **scores})
+    table = pd.DataFrame(rows)
+    text = "\n\n".join(
+        [
+            "Command: `python -m benchmarks.shift_monitor "
+            + " ".join(sys.argv[1:] if argv is None else argv)
+            + "`",
+            f"Machine: {platform.platform()}. Scores: the headline score of each "
+            "fold (joint accuracy; location accuracy leaving a size out), mean "
+            "over the cached seeds of the shift suite.",
+            "## Under shift",
+            table.to_markdown(index=False, floatfmt=".3f"),
+            "## No shift: recordings held out of the training side",
+            control.to_markdown(index=False, floatfmt=".3f"),
+        ]
+    )
+    print(text)
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "summary.md").write_text(text + "\n")
+        table.to_csv(args.out / "results.csv", index=False)
+        control.to_csv(args.out / "control.csv", index=False)
+    return table
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""ShiftMonitor: a pipeline step that warns when the input leaves the training range."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from scipy import signal
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from tsclf.classification import CNNClassifier
+from tsclf.compose import AdaptivePipeline
+from tsclf.datasets import load_cwru_windows
+from tsclf.exceptions import InputShiftWarning
+from tsclf.export import load_model, save_model
+from tsclf.monitoring import ShiftMonitor
+from tsclf.transformers import AdaptiveScaler, BandEnergies, WindowStandardizer
+
+
+@pytest.fixture(scope="module")
+def loads():
+    """Real CWRU drive-end windows: loads 0 and 1 to train on, load 2 to check."""
+    windows = load_cwru_windows()
+    load = windows.metadata["load_hp"].to_numpy()
+    location = windows.y["location"].to_numpy()
+    train, new = np.flatnonzero(load < 2)[::3], np.flatnonzero(load == 2)[::3]
+    return windows.X[train], location[train], windows.X[new], location[new]
+
+
+def _warnings(call):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = call()
+    return result, [w for w in caught if w.category is InputShiftWarning]
+
+
+def test_another_load_is_inside_the_range_another_sensor_is_not(loads):
+    X_train, _, X_new, _ = loads
+    monitor = ShiftMonitor().fit(X_train)
+    report = monitor.check(X_new)
+    # A load the model never saw, same sensor: about as many outside as
+    # among the training windows themselves.
+    assert not report.shifted
+    assert report.share_outside < 0.05
+    # Another sensor's transfer path: a resonance damped above 2 kHz.
+    sos = signal.butter(2, 2000.0, fs=12000.0, output="sos")
+    other_sensor = signal.sosfiltfilt(sos, X_new, axis=-1)
+    report = monitor.check(other_sensor)
+    assert report.shifted
+    assert report.share_outside > 0.9 and report.p_value < 1e-10
+    # The features that moved most are the damped bands, and they fell.
+    for name, move in report.moved:
+        low = float(name.split("_")[1].split("-")[0])  # band_<low>-<high>Hz_ch0
+        assert low >= 0.15 and move < 0  # edges on a 0-0.5 scale: > 1.8 kHz
+
+
+def test_a_few_far_windows_alone_do_not_raise_the_warning(loads):
+    X_train, _, X_new, _ = loads
+    monitor = ShiftMonitor().fit(X_train)
+    one_far = X_new[:5].copy()
+    one_far[0] *= 100.0
+    report = monitor.check(one_far)
+    assert report.n_outside >= 1 and not report.shifted  # binomial p above 0.001
+    _, caught = _warnings(lambda: monitor.transform(one_far))
+    assert caught == []
+
+
+def test_predictions_do_not_change_and_the_warning_names_the_features(loads):
+    X_train, y_train, X_new, _ = loads
+    plain = make_pipeline(BandEnergies(), RandomForestClassifier(random_state=0))
+    watched = make_pipeline(
+        ShiftMonitor(), BandEnergies(), RandomForestClassifier(random_state=0)
+    )
+    plain.fit(X_train, y_train)
+    _, caught = _warnings(lambda: watched.fit(X_train, y_train))
+    assert caught == []  # the training data are the reference
+    quieter = 0.2 * X_new  # a less sensitive sensor
+    predicted, caught = _warnings(lambda: watched.predict(quieter))
+    np.testing.assert_array_equal(predicted, plain.predict(quieter))
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "outside the range of 99% of the training series" in message
+    assert "binomial p<1e-16" in message
+    # Every band lost power: the three named moved down.
+    moved = message.split("in standard deviations: ")[1].split(". See")[0]
+    named = [item.split() for item in moved.split(", ")]
+    assert len(named) == 3
+    assert all(name.startswith("band_") and float(move) < -1 for name, move in named)
+
+
+def test_in_a_deep_estimator_preprocessor(loads):
+    X_train, y_train, X_new, _ = loads
+    params = {"max_epochs": 1, "validation": None, "random_state": 0}
+    plain = CNNClassifier(**params).fit(X_train, y_train)
+    watched = CNNClassifier(
+        preprocessor=make_pipeline(ShiftMonitor(), WindowStandardizer()), **params
+    )
+    _, caught = _warnings(lambda: watched.fit(X_train, y_train))
+    assert caught == []
+    other_sensor = np.cumsum(X_new, axis=-1)  # integrated: velocity, not acceleration
+    predicted, caught = _warnings(lambda: watched.predict(other_sensor))
+    assert len(caught) == 1
+    np.testing.assert_array_equal(predicted, plain.predict(other_sensor))
+    # It travels with the model.
+    restored = pickle.loads(pickle.dumps(watched))
+    _, caught = _warnings(lambda: restored.predict(other_sensor))
+    assert len(caught) == 1
+
+
+def test_save_model_keeps_the_monitor(loads, tmp_path):
+    X_train, y_train, X_new, _ = loads
+    model = CNNClassifier(
+        preprocessor=make_pipeline(ShiftMonitor(), WindowStandardizer()),
+        max_epochs=1,
+        validation=None,
+        random_state=0,
+    ).fit(X_train, y_train)
+    save_model(model, tmp_path / "model")
+    loaded = load_model(tmp_path / "model")
+    _, caught = _warnings(lambda: loaded.predict(3.0 * X_new))
+    assert len(caught) == 1
+
+
+def test_adapting_a_pipeline_makes_the_new_machine_the_reference(loads):
+    X_train, y_train, X_new, _ = loads
+    pipeline = AdaptivePipeline(
+        [
+            ("monitor", ShiftMonitor()),
+            ("bands", BandEnergies()),
+            ("scale", AdaptiveScaler()),
+            ("model", LogisticRegression(max_iter=2000)),
+        ]
+    ).fit(X_train, y_train)
+    louder = 3.0 * X_new
+    _, caught = _warnings(lambda: pipeline.predict(louder))
+    assert len(caught) == 1
+    _, caught = _warnings(lambda: pipeline.adapt(louder))
+    assert caught == []
+    monitor = pipeline.named_steps["monitor"]
+    assert monitor.adapted_
+    _, caught = _warnings(lambda: pipeline.predict(louder))
+    assert caught == []
+    # Back on the training machine, the adapted reference now warns.
+    _, caught = _warnings(lambda: pipeline.predict(X_new))
+    assert len(caught) == 1 and "adapted series" in str(caught[0].message)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"quantile": 1.0}, "quantile"),
+        ({"alarm_share": 0.0}, "alarm_share"),
+        ({"significance": 1.5}, "significance"),
+        ({"features": "bands"}, "features"),
+        ({"covariance": RandomForestClassifier()}, "covariance"),
+    ],
+)
+def test_bad_settings_fail_in_fit(loads, params, message):
+    with pytest.raises(ValueError, match=message):
+        ShiftMonitor(**params).fit(loads[0])
+
+
+def test_bad_data_is_refused(loads):
+    X_train = loads[0]
+    with pytest.raises(ValueError, match="n_samples = 1"):
+        ShiftMonitor().fit(X_train[:1])
+    nan = X_train.copy()
+    nan[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        ShiftMonitor().fit(nan)
+    monitor = ShiftMonitor().fit(X_train)
+    with pytest.raises(ValueError, match="at least 2"):
+        monitor.adapt(X_train[:1])
+    with pytest.raises(ValueError):
+        monitor.check(X_train[:, :, :600])  # another window length
