@@ -111,6 +111,27 @@ def test_in_a_deep_estimator_preprocessor(loads):
     assert len(caught) == 1
 
 
+def test_a_deep_estimator_adapts_the_monitor_in_an_adaptive_preprocessor(loads):
+    X_train, y_train, X_new, _ = loads
+    model = CNNClassifier(
+        preprocessor=AdaptivePipeline(
+            [("monitor", ShiftMonitor()), ("standardize", WindowStandardizer())]
+        ),
+        max_epochs=1,
+        validation=None,
+        random_state=0,
+    ).fit(X_train, y_train)
+    other_sensor = np.cumsum(X_new, axis=-1)
+    _, caught = _warnings(lambda: model.predict(other_sensor))
+    assert len(caught) == 1
+    # Adapting (AdaBN) makes the new sensor the monitor's reference too:
+    # no warning while adapting, nor after.
+    _, caught = _warnings(lambda: model.adapt(other_sensor))
+    assert caught == [] and model.preprocessor_["monitor"].adapted_
+    _, caught = _warnings(lambda: model.predict(other_sensor))
+    assert caught == []
+
+
 def test_save_model_keeps_the_monitor(loads, tmp_path):
     X_train, y_train, X_new, _ = loads
     model = CNNClassifier(
