@@ -18,7 +18,7 @@ How it fits together (see ``docs/engine.md``):
 - ``_averaging``: :class:`WeightAveraging`, SWA or EMA as a callback;
 - ``_seeding``: one fit's seeded torch generator, and overlapping fits;
 - ``_continue``: training a fitted network further (``partial_fit``);
-- ``_precision``: the skorch net under autocast;
+- ``_precision``: the skorch net under autocast, which lets Ctrl-C through;
 - ``_validation``: the validation hold-out and its warnings.
 """
 
