@@ -10,6 +10,7 @@ import pytest
 from scipy import signal
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import make_pipeline
 
 from tsclf.classification import CNNClassifier
@@ -198,3 +199,19 @@ def test_bad_data_is_refused(loads):
         monitor.adapt(X_train[:1])
     with pytest.raises(ValueError):
         monitor.check(X_train[:, :, :600])  # another window length
+    with pytest.raises(ValueError, match=r"features, BandEnergies\(\), do not fit"):
+        ShiftMonitor().fit(X_train[:, :, :24])  # 16 bands need 32 samples
+
+
+def test_the_range_is_calibrated_on_held_out_series():
+    # 40 series of 16 features: distances of the series the covariance was
+    # fitted on would put most new series like them outside the range.
+    rng = np.random.default_rng(0)
+    train, new = rng.normal(size=(40, 256)), rng.normal(size=(400, 256))
+    report = ShiftMonitor(random_state=0).fit(train).check(new)
+    assert report.share_outside < 0.1 and not report.shifted  # ~1 %, from 40 series
+    monitor = ShiftMonitor(cv=GroupKFold(4), random_state=0)
+    monitor.fit(train, groups=np.repeat(np.arange(8), 5))
+    assert not monitor.check(new).shifted
+    # Still sensitive: the same series, twice as loud.
+    assert ShiftMonitor(random_state=0).fit(train).check(2.0 * new).shifted
