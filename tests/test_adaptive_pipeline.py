@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import make_pipeline, make_union
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from tsclf.classification import CNNClassifier
@@ -70,6 +70,26 @@ def test_the_pipeline_adapts_each_step_on_what_the_steps_before_give_it(domains)
     np.testing.assert_array_equal(pipe["model"].coef_, coef)
 
 
+def test_adapting_reaches_scalers_nested_in_unions_and_pipelines(domains):
+    X, y, X_new = domains
+    branches = make_union(
+        make_pipeline(AdaptiveScaler()),
+        make_pipeline(FunctionTransformer(np.square), AdaptiveScaler()),
+        StandardScaler(),
+    )
+    pipe = AdaptivePipeline([("features", branches), ("model", LogisticRegression())])
+    pipe.fit(X, y).adapt(X_new)
+    first, second, plain = (step for _, step in branches.transformer_list)
+    np.testing.assert_allclose(first[0].mean_, X_new.mean(axis=0))
+    np.testing.assert_allclose(second[-1].mean_, np.square(X_new).mean(axis=0))
+    np.testing.assert_allclose(plain.mean_, X.mean(axis=0))  # cannot adapt
+    # A union with nothing adaptable leaves the pipeline without adapt.
+    inert = AdaptivePipeline(
+        [("features", make_union(StandardScaler())), ("model", LogisticRegression())]
+    )
+    assert not hasattr(inert.fit(X, y), "adapt")
+
+
 def test_a_pipeline_without_an_adaptable_step_has_no_adapt(domains):
     X, y, _ = domains
     steps = [("scale", StandardScaler()), ("model", LogisticRegression())]
@@ -111,9 +131,8 @@ def test_a_deep_estimator_adapts_its_preprocessor_first():
     X = rng.normal(size=(60, 1, 16)).astype(np.float32)
     y = np.tile(["a", "b"], 30)
     as_series = FunctionTransformer(np.expand_dims, kw_args={"axis": 1})
-    features = AdaptivePipeline(
-        [("flat", Flatten()), ("scale", AdaptiveScaler()), ("series", as_series)]
-    )
+    # A plain Pipeline: its adaptable step is reached all the same.
+    features = make_pipeline(Flatten(), AdaptiveScaler(), as_series)
     mlp = MLPClassifier(
         preprocessor=features, max_epochs=2, validation=None, random_state=0
     ).fit(X, y)
@@ -121,11 +140,11 @@ def test_a_deep_estimator_adapts_its_preprocessor_first():
     # No BatchNorm in an MLP: adapting re-standardises the features on the
     # new domain, which here undoes its gain and offset.
     mlp.adapt(2.0 * X + 1.0)
-    assert mlp.preprocessor_["scale"].adapted_
+    assert mlp.preprocessor_["adaptivescaler"].adapted_
     np.testing.assert_allclose(mlp.predict_proba(2.0 * X + 1.0), expected, atol=1e-5)
     # A preprocessor that cannot adapt leaves an MLP nothing to adapt.
     plain = MLPClassifier(max_epochs=1, validation=None, random_state=0).fit(X, y)
-    with pytest.raises(ValueError, match="no BatchNorm layer and its preprocessor"):
+    with pytest.raises(ValueError, match="no BatchNorm layer and no step of its"):
         plain.adapt(X)
 
 

@@ -112,12 +112,10 @@ def test_in_a_deep_estimator_preprocessor(loads):
     assert len(caught) == 1
 
 
-def test_a_deep_estimator_adapts_the_monitor_in_an_adaptive_preprocessor(loads):
+def test_a_deep_estimator_adapts_the_monitor_in_its_preprocessor(loads):
     X_train, y_train, X_new, _ = loads
     model = CNNClassifier(
-        preprocessor=AdaptivePipeline(
-            [("monitor", ShiftMonitor()), ("standardize", WindowStandardizer())]
-        ),
+        preprocessor=make_pipeline(ShiftMonitor(), WindowStandardizer()),
         max_epochs=1,
         validation=None,
         random_state=0,
@@ -128,7 +126,7 @@ def test_a_deep_estimator_adapts_the_monitor_in_an_adaptive_preprocessor(loads):
     # Adapting (AdaBN) makes the new sensor the monitor's reference too:
     # no warning while adapting, nor after.
     _, caught = _warnings(lambda: model.adapt(other_sensor))
-    assert caught == [] and model.preprocessor_["monitor"].adapted_
+    assert caught == [] and model.preprocessor_["shiftmonitor"].adapted_
     _, caught = _warnings(lambda: model.predict(other_sensor))
     assert caught == []
 

@@ -6,9 +6,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from tsclf.utils.adaptation import adapt_in_sequence, can_adapt
+
 
 def _some_step_adapts(pipeline: AdaptivePipeline) -> bool:
-    return any(hasattr(step, "adapt") for _, step in pipeline.steps)
+    return any(can_adapt(step) for _, step in pipeline.steps)
 
 
 class AdaptivePipeline(Pipeline):
@@ -17,7 +19,8 @@ class AdaptivePipeline(Pipeline):
     ``adapt(X_new)`` passes unlabelled data of a new domain (another
     machine, sensor or acquisition chain) through the fitted steps and
     calls ``adapt`` on every step that has one, each on ``X_new`` as the
-    steps before it transform it (those before it already adapted): an
+    steps before it transform it (those before it already adapted), also
+    where it sits inside a nested Pipeline or FeatureUnion: an
     :class:`~tsclf.transformers.AdaptiveScaler` re-estimates its feature
     statistics, a deep estimator its BatchNorm statistics. Nothing else
     changes: no label is needed and no weight or tree is refitted.
@@ -75,12 +78,5 @@ class AdaptivePipeline(Pipeline):
         self : AdaptivePipeline
         """
         check_is_fitted(self)
-        Xt = X
-        for position, (_, step) in enumerate(self.steps):
-            if step is None or step == "passthrough":
-                continue
-            if hasattr(step, "adapt"):
-                step.adapt(Xt)
-            if position < len(self.steps) - 1:
-                Xt = step.transform(Xt)
+        adapt_in_sequence([step for _, step in self.steps], X)
         return self

@@ -10,12 +10,14 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.deep._forward import recompute_batchnorm
+from tsclf.utils.adaptation import adapt_fitted, can_adapt
 
 
 class TestTimeAdaptationMixin:
     """Adds ``adapt`` to a deep estimator: AdaBN on new-domain windows.
 
-    A preprocessor with an ``adapt`` method of its own adapts first.
+    A preprocessor that adapts (one with an ``adapt`` method, or a
+    pipeline or union holding such a step) adapts first.
 
     Relies on the estimator's fitted ``net_`` and its ``_validate_X`` and
     ``_transform_input``, so new windows are checked and preprocessed
@@ -28,9 +30,10 @@ class TestTimeAdaptationMixin:
         Adaptive batch normalisation (AdaBN, Li et al. 2016): every BatchNorm
         layer's running mean and variance are recomputed on ``X`` (through
         :func:`torch.optim.swa_utils.update_bn`), the weights are left as
-        trained. A fitted ``preprocessor`` that has an ``adapt`` method (an
-        :class:`~tsclf.compose.AdaptivePipeline` with an
-        :class:`~tsclf.transformers.AdaptiveScaler`, say) adapts first, so
+        trained. The fitted ``preprocessor``'s steps that have an ``adapt``
+        method (an :class:`~tsclf.transformers.AdaptiveScaler` or a
+        :class:`~tsclf.monitoring.ShiftMonitor`, in a pipeline or not) adapt
+        first, so
         the network's statistics are taken on what it now passes on. Call
         it with unlabelled windows of the machine, sensor or condition the
         model will run on, then ``predict`` there. ``predict`` itself stays
@@ -76,18 +79,18 @@ class TestTimeAdaptationMixin:
         check_is_fitted(self, "net_")
         norms = torch.nn.modules.batchnorm._BatchNorm
         has_norms = any(isinstance(m, norms) for m in self.net_.module_.modules())
-        preprocessor_adapts = hasattr(self.preprocessor_, "adapt")
+        preprocessor_adapts = can_adapt(self.preprocessor_)
         if not (has_norms or preprocessor_adapts):
             raise ValueError(
                 f"{type(self).__name__}'s network ({type(self.net_.module_).__name__})"
-                " has no BatchNorm layer and its preprocessor no adapt method: "
+                " has no BatchNorm layer and no step of its preprocessor adapts: "
                 "adapt has no statistics to re-estimate."
             )
         X = self._validate_X(X, reset=False)
         if X.shape[0] < 2:
             raise ValueError("adapt needs at least 2 windows, got 1.")
         if preprocessor_adapts:
-            self.preprocessor_.adapt(X)
+            adapt_fitted(self.preprocessor_, X)
         if has_norms:
             recompute_batchnorm(self.net_, self._transform_input(X))
         return self
