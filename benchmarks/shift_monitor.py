@@ -99,7 +99,9 @@ def ucr_rows() -> list[dict]:
         X_test = load_ucr_uea(name, split="test")[0]
         n_bands = min(16, X_train.shape[-1] // 2 - 1)
         features = BandEnergies(n_bands=n_bands)
-        report = ShiftMonitor(features=features, random_state=0).fit(X_train).check(X_test)
+        report = (
+            ShiftMonitor(features=features, random_state=0).fit(X_train).check(X_test)
+        )
         rows.append(
             {
                 "data set": name,
