@@ -66,6 +66,7 @@ def test_a_few_far_windows_alone_do_not_raise_the_warning(loads):
     one_far[0] *= 100.0
     report = monitor.check(one_far)
     assert report.n_outside >= 1 and not report.shifted  # binomial p above 0.001
+    assert report.outside[0] and report.outside.sum() == report.n_outside
     _, caught = _warnings(lambda: monitor.transform(one_far))
     assert caught == []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -31,7 +31,7 @@ def _p_value(p: float) -> str:
     return "p<1e-16" if p < 1e-16 else f"p={p:.1e}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ShiftReport:
     """How far a batch of series sits from the training data.
 
@@ -40,8 +40,8 @@ class ShiftReport:
     n_samples : int
         Series in the batch.
     n_outside : int
-        Series farther from the training data than ``quantile`` of the
-        training series were.
+        Series outside the training range (the range that holds
+        ``quantile`` of new series like the training ones).
     expected_share : float
         The share expected outside when the batch is like the training data
         (``1 - quantile``).
@@ -53,6 +53,9 @@ class ShiftReport:
     moved : tuple of (str, float)
         The three features whose batch mean moved most, each with its move
         in training standard deviations.
+    outside : ndarray of shape (n_samples,)
+        Whether each series is outside the range: the windows whose
+        predictions to distrust first.
     """
 
     n_samples: int
@@ -61,6 +64,7 @@ class ShiftReport:
     p_value: float
     shifted: bool
     moved: tuple[tuple[str, float], ...]
+    outside: np.ndarray = field(repr=False)
 
     @property
     def share_outside(self) -> float:
@@ -313,7 +317,9 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         )
         order = np.argsort(-np.abs(np.nan_to_num(moves, nan=np.inf)))[:3]
         moved = tuple((str(self.feature_names_[i]), float(moves[i])) for i in order)
-        return ShiftReport(n_samples, n_outside, expected, p_value, shifted, moved)
+        return ShiftReport(
+            n_samples, n_outside, expected, p_value, shifted, moved, outside
+        )
 
     def transform(self, X):
         """Return ``X`` unchanged; warn when it left the reference range.
