@@ -82,9 +82,10 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     estimator's ``preprocessor``, this step learns in ``fit`` how the
     training series spread in a feature space (log band energies by
     default: level and spectral shape) and, at every later ``transform``
-    (that is, at ``predict``), counts the series farther from them than
-    ``quantile`` of the training series were (Mahalanobis distance under
-    ``covariance``). When a batch has at least ``alarm_share`` of its series
+    (that is, at ``predict``), counts the series outside the range that
+    holds ``quantile`` of new series like the training ones (Mahalanobis
+    distance under ``covariance``, calibrated on training series held out
+    of it). When a batch has at least ``alarm_share`` of its series
     outside, and that many would be improbable from the training
     distribution (binomial test at ``significance``, so that a few series
     never raise it alone), it raises :class:`~tsclf.exceptions.InputShiftWarning`
@@ -92,8 +93,9 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     untouched, so predictions do not change.
 
     ``adapt(X_new)`` makes unlabelled data of the new machine the reference
-    (after the model itself was adapted to it): in an
-    :class:`~tsclf.compose.AdaptivePipeline` it is adapted with the others.
+    (once the model itself is adapted to it): an
+    :class:`~tsclf.compose.AdaptivePipeline`'s ``adapt`` and a deep
+    estimator's reach it among their steps.
 
     Parameters
     ----------
@@ -157,7 +159,7 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     >>> from tsclf.monitoring import ShiftMonitor
     >>> rng = np.random.default_rng(0)
     >>> train = rng.normal(size=(300, 256))  # white noise
-    >>> monitor = ShiftMonitor().fit(train)
+    >>> monitor = ShiftMonitor(random_state=0).fit(train)
     >>> monitor.check(rng.normal(size=(100, 256))).shifted
     False
     >>> smoothed = np.cumsum(rng.normal(size=(100, 256)), axis=1)  # red noise
