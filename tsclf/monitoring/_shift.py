@@ -216,20 +216,15 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : ShiftMonitor
         """
         self._validate_params()
-        series = validate_series(self, X, reset=True)
-        if series.shape[0] < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs at least 2 series to learn a "
-                f"range, got n_samples = {series.shape[0]}."
-            )
+        series = self._reference_series(X, reset=True)
         try:
-            self.features_ = clone(self.features).fit(X)
+            self.features_ = clone(self.features).fit(series)
         except ValueError as error:
             raise ValueError(
                 f"{type(self).__name__}'s features, {self.features!r}, do not fit "
                 f"these series: {error} Pass features= suited to them."
             ) from error
-        self._set_reference(self.features_.transform(X), groups)
+        self._set_reference(self.features_.transform(series), groups)
         self.adapted_ = False
         return self
 
@@ -245,15 +240,20 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : ShiftMonitor
         """
         check_is_fitted(self)
-        series = validate_series(self, X, reset=False)
-        if series.shape[0] < 2:
-            raise ValueError(
-                f"adapt needs at least 2 series of the new domain, got "
-                f"{series.shape[0]}."
-            )
-        self._set_reference(self.features_.transform(X), None)
+        series = self._reference_series(X, reset=False)
+        self._set_reference(self.features_.transform(series), None)
         self.adapted_ = True
         return self
+
+    def _reference_series(self, X, *, reset: bool) -> np.ndarray:
+        """Validate series to learn a range from (``fit``) or adapt it to."""
+        series = validate_series(self, X, reset=reset)
+        if series.shape[0] < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 series to learn a "
+                f"range, got n_samples = {series.shape[0]}."
+            )
+        return series
 
     def _set_reference(self, features: np.ndarray, groups) -> None:
         if not np.isfinite(features).all():
@@ -303,8 +303,7 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         report : ShiftReport
         """
         check_is_fitted(self)
-        validate_series(self, X, reset=False)
-        features = self.features_.transform(X)
+        features = self.features_.transform(validate_series(self, X, reset=False))
         distances = self.covariance_.mahalanobis(features)
         # A series whose features are not finite is outside any range.
         outside = ~(distances <= self.threshold_)
