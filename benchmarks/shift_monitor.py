@@ -53,13 +53,8 @@ def cached_score(cache: Path, protocol: str, model: str, fold: str) -> float:
     return float(np.mean(scores)) if scores else float("nan")
 
 
-def monitored(X_train, X_test, sampling_rate: float) -> dict:
-    """The default monitor's verdict on ``X_test`` after learning ``X_train``.
-
-    Its default features, with the sampling rate only to name the bands in
-    Hz (the bands and the verdict are the same without it).
-    """
-    features = BandEnergies(n_bands=16, sampling_rate=sampling_rate)
+def monitored(X_train, X_test, features: BandEnergies) -> dict:
+    """The verdict on ``X_test`` of a monitor of ``features`` fitted on ``X_train``."""
     report = ShiftMonitor(features=features, random_state=0).fit(X_train).check(X_test)
     return {
         "test windows": report.n_samples,
@@ -67,6 +62,12 @@ def monitored(X_train, X_test, sampling_rate: float) -> dict:
         "warns": report.shifted,
         "moved most": ", ".join(f"{name} {move:+.1f}" for name, move in report.moved),
     }
+
+
+def cwru_features(problem) -> BandEnergies:
+    """The monitor's default features, with the sampling rate only to name the
+    bands in Hz (the bands and the verdict are the same without it)."""
+    return BandEnergies(n_bands=16, sampling_rate=problem.sampling_rate)
 
 
 def control_rows(seeds: int) -> list[dict]:
@@ -81,7 +82,7 @@ def control_rows(seeds: int) -> list[dict]:
             row = monitored(
                 problem.X[train[learn]],
                 problem.X[train[held_out]],
-                problem.sampling_rate,
+                cwru_features(problem),
             )
             rows.append({"training loads of": fold, "split": seed, **row})
     return rows
@@ -98,18 +99,13 @@ def ucr_rows() -> list[dict]:
         X_train = load_ucr_uea(name, split="train")[0]
         X_test = load_ucr_uea(name, split="test")[0]
         n_bands = min(16, X_train.shape[-1] // 2 - 1)
-        features = BandEnergies(n_bands=n_bands)
-        report = (
-            ShiftMonitor(features=features, random_state=0).fit(X_train).check(X_test)
-        )
+        row = monitored(X_train, X_test, BandEnergies(n_bands=n_bands))
         rows.append(
             {
                 "data set": name,
                 "train series": X_train.shape[0],
                 "features": n_bands * X_train.shape[1],
-                "test series": report.n_samples,
-                "share outside": report.share_outside,
-                "warns": report.shifted,
+                **row,
             }
         )
     return rows
@@ -127,7 +123,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     for protocol in PROTOCOLS:
         problem = load_problem(protocol, "CWRU")
         for fold, train, test in problem.folds:
-            row = monitored(problem.X[train], problem.X[test], problem.sampling_rate)
+            row = monitored(problem.X[train], problem.X[test], cwru_features(problem))
             scores = {
                 model: cached_score(args.cache, protocol, model, fold)
                 for model in MODELS

@@ -32,6 +32,16 @@ def loads():
     return windows.X[train], location[train], windows.X[new], location[new]
 
 
+def _watched_cnn(X, y):
+    """A one-epoch CNN whose preprocessor starts with a ShiftMonitor."""
+    return CNNClassifier(
+        preprocessor=make_pipeline(ShiftMonitor(), WindowStandardizer()),
+        max_epochs=1,
+        validation=None,
+        random_state=0,
+    ).fit(X, y)
+
+
 def _warnings(call):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -115,12 +125,7 @@ def test_in_a_deep_estimator_preprocessor(loads):
 
 def test_a_deep_estimator_adapts_the_monitor_in_its_preprocessor(loads):
     X_train, y_train, X_new, _ = loads
-    model = CNNClassifier(
-        preprocessor=make_pipeline(ShiftMonitor(), WindowStandardizer()),
-        max_epochs=1,
-        validation=None,
-        random_state=0,
-    ).fit(X_train, y_train)
+    model = _watched_cnn(X_train, y_train)
     other_sensor = np.cumsum(X_new, axis=-1)
     _, caught = _warnings(lambda: model.predict(other_sensor))
     assert len(caught) == 1
@@ -134,12 +139,7 @@ def test_a_deep_estimator_adapts_the_monitor_in_its_preprocessor(loads):
 
 def test_save_model_keeps_the_monitor(loads, tmp_path):
     X_train, y_train, X_new, _ = loads
-    model = CNNClassifier(
-        preprocessor=make_pipeline(ShiftMonitor(), WindowStandardizer()),
-        max_epochs=1,
-        validation=None,
-        random_state=0,
-    ).fit(X_train, y_train)
+    model = _watched_cnn(X_train, y_train)
     save_model(model, tmp_path / "model")
     loaded = load_model(tmp_path / "model")
     _, caught = _warnings(lambda: loaded.predict(3.0 * X_new))
