@@ -48,6 +48,33 @@ CLASSIFIERS = [
 REGRESSORS = [getattr(regression, name) for name in regression.__all__]
 
 
+class _CountingStandardizer(WindowStandardizer):
+    """Counts the passes over the data; the count travels with the clone."""
+
+    def fit_transform(self, X, y=None):
+        Xt = super().fit(X).transform(X)
+        self.passes_ = {"fit_transform": 1, "transform": 0}
+        return Xt
+
+    def transform(self, X):
+        if hasattr(self, "passes_"):
+            self.passes_["transform"] += 1
+        return super().transform(X)
+
+
+def test_the_preprocessor_fits_on_the_training_windows_in_one_pass():
+    # A step such as ShiftMonitor treats the data it is fitted on (its
+    # reference) differently from data it transforms later: fitting must go
+    # through fit_transform, and only prediction through transform.
+    X, y = make_spike_anomaly(n_samples=40, random_state=0)
+    clf = MLPClassifier(
+        preprocessor=_CountingStandardizer(), max_epochs=1, validation=None
+    ).fit(X, y)
+    assert clf.preprocessor_.passes_ == {"fit_transform": 1, "transform": 0}
+    clf.predict(X)
+    assert clf.preprocessor_.passes_ == {"fit_transform": 1, "transform": 1}
+
+
 def _tiny(cls, **params):
     """Tiny settings, with the estimator's default preprocessor."""
     default = cls().preprocessor

@@ -222,8 +222,12 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
         """Apply ``preprocessor`` (a clone of it is fitted when ``fit``)."""
         if fit:
             self.preprocessor_ = (
-                None if self.preprocessor is None else clone(self.preprocessor).fit(X)
+                None if self.preprocessor is None else clone(self.preprocessor)
             )
+            if self.preprocessor_ is not None:
+                # One pass: some steps (e.g. ShiftMonitor) treat the data they
+                # are fitted on differently from data they transform later.
+                return np.asarray(self.preprocessor_.fit_transform(X), np.float32)
         if self.preprocessor_ is None:
             return X
         return np.asarray(self.preprocessor_.transform(X), dtype=np.float32)
