@@ -9,14 +9,21 @@ objects in a list setting (augmentation transforms) count with all their
 parameters, defaults included.
 ``n_jobs``, ``device`` and ``verbose`` are left out: they change how fast a
 fit runs, not its result.
+
+A fit under way is claimed by a ``.running`` file beside its result, so two
+runs sharing the cache never fit the same thing at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import inspect
 import json
+import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import joblib
@@ -133,3 +140,46 @@ def write(path: Path, row: dict) -> None:
     """Cache a result."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(row))
+
+
+@contextlib.contextmanager
+def claim(path: Path) -> Iterator[bool]:
+    """Claim the fit whose result goes to ``path``; yield whether this process has it.
+
+    The claim is a ``.running`` file naming the host and process, created
+    atomically and removed on leaving, however the fit ends. A claim left by
+    a process of this host that no longer runs (killed with ``kill -9``) is
+    taken over; one from another host (a shared file system) is respected
+    until its file is removed.
+    """
+    lock = path.with_suffix(".running")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    if _held_by_a_dead_process(lock):
+        lock.unlink(missing_ok=True)
+    try:
+        descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        yield False
+        return
+    with os.fdopen(descriptor, "w") as file:
+        file.write(f"{socket.gethostname()} {os.getpid()}")
+    try:
+        yield True
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _held_by_a_dead_process(lock: Path) -> bool:
+    try:
+        host, pid = lock.read_text().split()
+    except (FileNotFoundError, ValueError):  # none, or being written
+        return False
+    if host != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False

@@ -80,15 +80,24 @@ def make_unit(
     return Unit(protocol, dataset, model, seed, fold[0], path)
 
 
-def fit_unit(unit: Unit, config: RunConfig) -> dict:
+def fit_unit(unit: Unit, config: RunConfig) -> dict | None:
     """Fit and score one unit, write its result to the cache and return it.
 
     A result that another run sharing the cache wrote since this run made
-    its plan is read instead of fitted again. A model with an adapted twin
-    (``cnn`` and ``cnn-adabn``) scores both from this one fit.
+    its plan is read instead of fitted again; a fit another run is doing
+    (see :func:`benchmarks.cache.claim`) is skipped, and None returned. A
+    model with an adapted twin (``cnn`` and ``cnn-adabn``) scores both from
+    this one fit.
     """
-    if unit.path.exists() and not config.no_cache:
-        return cache.read(unit.path)
+    with cache.claim(unit.path) as claimed:
+        if not claimed:
+            return None
+        if unit.path.exists() and not config.no_cache:
+            return cache.read(unit.path)
+        return _fit_and_cache(unit, config)
+
+
+def _fit_and_cache(unit: Unit, config: RunConfig) -> dict:
     problem = unit.problem
     fold, train, test = unit.fold
     estimator = build(unit.model, problem, unit.seed, len(train), config)
@@ -126,10 +135,10 @@ def fit_unit(unit: Unit, config: RunConfig) -> dict:
     return rows[unit.model]
 
 
-def fit_all(units: list[Unit], config: RunConfig, progress) -> list[dict]:
+def fit_all(units: list[Unit], config: RunConfig, progress) -> list[dict | None]:
     """Fit ``units`` one after the other, or on ``config.workers`` processes,
     or on the dask cluster at ``config.scheduler``; rows come back in the
-    order given."""
+    order given (None for a fit another run was doing)."""
     if config.workers == 1 and not config.scheduler:
         rows = []
         for unit in units:
@@ -150,7 +159,7 @@ def fit_all(units: list[Unit], config: RunConfig, progress) -> list[dict]:
     tasks = (
         delayed(_indexed_fit)(index, unit, config) for index, unit in enumerate(units)
     )
-    rows: list[dict] = [{}] * len(units)
+    rows: list[dict | None] = [None] * len(units)
     try:
         with backend:
             parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")

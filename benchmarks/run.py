@@ -27,9 +27,9 @@ Every (data set, protocol, fold, model, seed) result is cached as JSON
 under ``<results>/cache/``, keyed by the model's full settings, the fold,
 the data and the tsclf version, so a long suite
 can run in pieces and re-running it only prints. Several runs may share a
-cache: each skips the fits another has finished. Interrupt it any time
-with Ctrl-C or ``kill``: worker processes stop with it, and the fits that
-finished stay cached.
+cache: each skips the fits another has finished or is doing. Interrupt it
+any time with Ctrl-C or ``kill``: worker processes stop with it, and the
+fits that finished stay cached.
 Results go to ``<results>/<suite>/``: ``results.csv``, ``summary.md`` and
 PNG figures (accuracy against fit time, confusion matrices).
 
@@ -174,11 +174,18 @@ def run(config: RunConfig) -> pd.DataFrame:
     )
     fitted = dict(zip(todo, fit_all(todo, config, progress), strict=True))
     progress.close()
+    elsewhere = [unit.describe() for unit, row in fitted.items() if row is None]
+    if elsewhere:
+        print(
+            f"{len(elsewhere)} fits were under way in another run and are left "
+            f"out (run again once it is done): {', '.join(elsewhere)}",
+            file=sys.stderr,
+        )
     rows = []
     for unit, is_cached in zip(units, cached, strict=True):
         if is_cached:
             row = cache.read(unit.path)
-        elif unit in fitted:
+        elif fitted.get(unit) is not None:
             row = fitted[unit]
         else:
             continue

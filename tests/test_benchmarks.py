@@ -228,6 +228,45 @@ def test_a_fit_another_run_finished_meanwhile_is_read_not_redone(tmp_path, monke
         execute.fit_unit(unit, args)
 
 
+def test_a_fit_another_run_is_doing_is_left_to_it(tmp_path, monkeypatch, capsys):
+    import os
+    import socket
+
+    args = run.parse_args(["--models", "cesium-rf", "--results", str(tmp_path)])
+    unit = run.units_of(args)[0]
+    claim = unit.path.with_suffix(".running")
+    claim.parent.mkdir(parents=True)
+    fitted = []
+
+    def fake_fit(*args, **kwargs):
+        fitted.append(claim.read_text())  # the claim is held during the fit
+        return {"joint_acc": 0.5, "fit_s": 1.0}
+
+    monkeypatch.setattr(execute, "run_fold", fake_fit)
+    # Another run of this host, alive, is fitting it: left out, and said so.
+    claim.write_text(f"{socket.gethostname()} {os.getppid()}")
+    assert execute.fit_unit(unit, args) is None
+    results = run.run(args)
+    assert len(results) == 2 and results.attrs["missing"] == 1
+    assert "1 fits were under way in another run" in capsys.readouterr().err
+    assert claim.exists() and len(fitted) == 2  # the other two folds
+    # Its process died without removing the claim (kill -9): taken over.
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+    )
+    claim.write_text(f"{socket.gethostname()} {dead.stdout.strip()}")
+    assert execute.fit_unit(unit, args)["joint_acc"] == 0.5
+    assert fitted[-1] == f"{socket.gethostname()} {os.getpid()}"
+    # Claims go with the fit, whether it ends well or not.
+    assert not list(tmp_path.rglob("*.running"))
+    monkeypatch.setattr(execute, "run_fold", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        execute.fit_unit(unit, dataclasses.replace(args, no_cache=True))
+    assert not list(tmp_path.rglob("*.running"))
+
+
 def test_one_fit_scores_a_model_and_its_adapted_twin(tmp_path, monkeypatch):
     common = ["--folds", "load0", "--max-epochs", "1", "--seeds", "1"]
     plain = run.main(
