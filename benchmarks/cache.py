@@ -169,6 +169,12 @@ def claim(path: Path) -> Iterator[bool]:
         lock.unlink(missing_ok=True)
 
 
+def is_claimed(path: Path) -> bool:
+    """Whether a live process claims the fit whose result goes to ``path``."""
+    lock = path.with_suffix(".running")
+    return lock.exists() and not _held_by_a_dead_process(lock)
+
+
 def _held_by_a_dead_process(lock: Path) -> bool:
     try:
         host, pid = lock.read_text().split()

@@ -41,8 +41,8 @@ Usage::
         [--results DIR] [--no-cache] [-v] [--plan] [--cached-only]
         [--workers N | --scheduler ADDRESS]
 
-``--plan`` lists the fits a command would run, how many are cached and the
-fit time those took;
+``--plan`` lists the fits a command would run, how many are cached (or under
+way in another run) and the fit time the cached ones took;
 ``--cached-only`` writes the tables and figures from the cached fits alone.
 ``--workers N`` runs N fits at once, each in its own process with its share
 of the cores; ``--scheduler`` sends the fits to a dask cluster (its workers
@@ -153,6 +153,10 @@ def run(config: RunConfig) -> pd.DataFrame:
                 "model": [unit.model for unit in units],
                 "fits": 1,
                 "cached": np.array(cached, dtype=int),
+                "running": [
+                    int(not is_cached and cache.is_claimed(unit.path))
+                    for unit, is_cached in zip(units, cached, strict=True)
+                ],
                 "fit_s": [
                     cache.read(unit.path)["fit_s"] if is_cached else 0.0
                     for unit, is_cached in zip(units, cached, strict=True)
@@ -202,11 +206,13 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     results = run(config)
     if config.plan:
         keys = ["dataset", "protocol", "model"]
-        table = results.groupby(keys, sort=False)[["fits", "cached", "fit_s"]].sum()
+        counts = ["fits", "cached", "running", "fit_s"]
+        table = results.groupby(keys, sort=False)[counts].sum()
         print(table.reset_index().to_markdown(index=False, floatfmt=".0f"))
         print(
             f"\n{table['cached'].sum()} of {table['fits'].sum()} fits cached; "
             f"they took {table['fit_s'].sum() / 3600:.2f} h of fit time."
+            f" {table['running'].sum()} under way in another run."
         )
         return results
     if results.empty:

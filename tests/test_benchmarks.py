@@ -246,6 +246,8 @@ def test_a_fit_another_run_is_doing_is_left_to_it(tmp_path, monkeypatch, capsys)
     # Another run of this host, alive, is fitting it: left out, and said so.
     claim.write_text(f"{socket.gethostname()} {os.getppid()}")
     assert execute.fit_unit(unit, args) is None
+    plan = run.run(dataclasses.replace(args, plan=True))
+    assert plan["running"].tolist() == [1, 0, 0]
     results = run.run(args)
     assert len(results) == 2 and results.attrs["missing"] == 1
     assert "1 fits were under way in another run" in capsys.readouterr().err
