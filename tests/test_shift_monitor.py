@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 from scipy import signal
+from sklearn import config_context
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
@@ -214,3 +215,18 @@ def test_the_range_is_calibrated_on_held_out_series():
     assert not monitor.check(new).shifted
     # Still sensitive: the same series, twice as loud.
     assert ShiftMonitor(random_state=0).fit(train).check(2.0 * new).shifted
+
+
+def test_groups_reach_the_calibration_in_a_pipeline():
+    # Pipeline.fit calls fit_transform: the recordings must reach the cv
+    # splitter there too, not be dropped on the way.
+    rng = np.random.default_rng(0)
+    train, y = rng.normal(size=(40, 256)), rng.integers(0, 2, size=40)
+    groups = np.repeat(np.arange(8), 5)
+    direct = ShiftMonitor(cv=GroupKFold(4)).fit(train, groups=groups)
+    with config_context(enable_metadata_routing=True):
+        monitor = ShiftMonitor(cv=GroupKFold(4)).set_fit_request(groups=True)
+        pipeline = make_pipeline(monitor, LogisticRegression()).fit(
+            train, y, groups=groups
+        )
+    assert pipeline[0].threshold_ == direct.threshold_

@@ -350,18 +350,19 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             )
         return _passed_on(X)
 
-    def fit_transform(self, X, y=None, **fit_params):
+    def fit_transform(self, X, y=None, groups=None):
         """Fit, and return ``X`` unchanged (the training data are the reference).
 
         Parameters
         ----------
         X : array-like of shape (n_series, length) or (n_series, n_channels, length)
         y : ignored
-        **fit_params : ignored
+        groups : array-like of shape (n_series,), default=None
+            Passed to the ``cv`` splitter, as in ``fit``.
 
         Returns
         -------
         X : the input, unchanged (a nested list as an array)
         """
-        self.fit(X, y)
+        self.fit(X, y, groups=groups)
         return _passed_on(X)
