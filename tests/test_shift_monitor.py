@@ -230,3 +230,8 @@ def test_groups_reach_the_calibration_in_a_pipeline():
             train, y, groups=groups
         )
     assert pipeline[0].threshold_ == direct.threshold_
+    # Without them, the error says how to pass them.
+    with pytest.raises(ValueError, match=r"needs groups: pass fit\(X, groups="):
+        make_pipeline(ShiftMonitor(cv=GroupKFold(4)), LogisticRegression()).fit(
+            train, y
+        )

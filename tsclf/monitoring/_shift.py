@@ -124,7 +124,9 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         outside such a range). An int is the number of shuffled folds
         (:class:`~sklearn.model_selection.KFold`); a splitter such as
         :class:`~sklearn.model_selection.GroupKFold` with ``groups`` passed
-        to ``fit`` holds out whole recordings.
+        to ``fit`` holds out whole recordings (in a ``Pipeline``, through
+        metadata routing; a deep estimator gives its ``preprocessor`` no
+        ``groups``).
     random_state : int, RandomState instance or None, default=None
         Shuffles the folds when ``cv`` is an int.
 
@@ -284,7 +286,19 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 random_state=rng.randint(np.iinfo(np.int32).max),
             )
         distances = np.full(features.shape[0], np.inf)
-        for train, held_out in check_cv(cv).split(features, groups=groups):
+        try:
+            splits = list(check_cv(cv).split(features, groups=groups))
+        except ValueError as error:
+            if groups is not None or "groups" not in str(error):
+                raise
+            raise ValueError(
+                f"{type(self).__name__}(cv={self.cv!r}) needs groups: pass "
+                "fit(X, groups=recordings), or in a Pipeline enable metadata "
+                "routing and set_fit_request(groups=True) on the monitor. A deep "
+                "estimator passes no groups to its preprocessor: use an int cv "
+                "there."
+            ) from error
+        for train, held_out in splits:
             covariance = clone(self.covariance).fit(features[train])
             distances[held_out] = covariance.mahalanobis(features[held_out])
         # A distance a degenerate fold left undefined counts as far.
