@@ -182,7 +182,9 @@ def run(config: RunConfig) -> pd.DataFrame:
     if elsewhere:
         print(
             f"{len(elsewhere)} fits were under way in another run and are left "
-            f"out (run again once it is done): {', '.join(elsewhere)}",
+            f"out (run again once it is done): {', '.join(elsewhere)}. A fit's "
+            "'.running' file beside its result in the cache claims it; remove "
+            "the file if no run is doing that fit.",
             file=sys.stderr,
         )
     rows = []
