@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,17 +88,24 @@ def fit_unit(unit: Unit, config: RunConfig) -> dict | None:
     its plan is read instead of fitted again; a fit another run is doing
     (see :func:`benchmarks.cache.claim`) is skipped, and None returned. A
     model with an adapted twin (``cnn`` and ``cnn-adabn``) scores both from
-    this one fit.
+    this one fit, and claims both results while it runs.
     """
-    with cache.claim(unit.path) as claimed:
-        if not claimed:
+    paths = {unit.model: unit.path}
+    twin = adapted_twin(unit.model)
+    if twin is not None:
+        paths[twin] = make_unit(
+            unit.protocol, unit.dataset, twin, unit.seed, unit.fold, config
+        ).path
+    with contextlib.ExitStack() as claims:
+        if not all(claims.enter_context(cache.claim(p)) for p in paths.values()):
             return None
         if unit.path.exists() and not config.no_cache:
             return cache.read(unit.path)
-        return _fit_and_cache(unit, config)
+        return _fit_and_cache(unit, paths, config)
 
 
-def _fit_and_cache(unit: Unit, config: RunConfig) -> dict:
+def _fit_and_cache(unit: Unit, paths: dict[str, Path], config: RunConfig) -> dict:
+    """Fit ``unit`` and cache its result (and its twin's) at ``paths``."""
     problem = unit.problem
     fold, train, test = unit.fold
     estimator = build(unit.model, problem, unit.seed, len(train), config)
@@ -123,15 +131,8 @@ def _fit_and_cache(unit: Unit, config: RunConfig) -> dict:
         result |= {"model": model, "family": spec.family}
         result |= {"dataset": problem.dataset, "protocol": problem.protocol}
         result |= {"fold": fold, "seed": unit.seed}
-        path = (
-            unit.path
-            if model == unit.model
-            else make_unit(
-                unit.protocol, unit.dataset, model, unit.seed, unit.fold, config
-            ).path
-        )
-        if model == unit.model or config.no_cache or not path.exists():
-            cache.write(path, result)
+        if model == unit.model or config.no_cache or not paths[model].exists():
+            cache.write(paths[model], result)
     return rows[unit.model]
 
 

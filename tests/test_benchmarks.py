@@ -252,6 +252,18 @@ def test_a_fit_another_run_is_doing_is_left_to_it(tmp_path, monkeypatch, capsys)
     assert len(results) == 2 and results.attrs["missing"] == 1
     assert "1 fits were under way in another run" in capsys.readouterr().err
     assert claim.exists() and len(fitted) == 2  # the other two folds
+    # A model and its adapted twin share one fit: a claim on either holds it.
+    pair = ["spectral-rf-scaled", "spectral-rf-scaled-adapted"]
+    twins = run.parse_args(["--models", *pair, "--results", str(tmp_path / "twins")])
+    units = {
+        unit.model: unit for unit in run.units_of(twins) if unit.fold_name == "load0"
+    }
+    twin_claim = units[pair[1]].path.with_suffix(".running")
+    twin_claim.parent.mkdir(parents=True)
+    twin_claim.write_text(f"{socket.gethostname()} {os.getppid()}")
+    assert execute.fit_unit(units[pair[0]], twins) is None
+    assert not units[pair[0]].path.with_suffix(".running").exists()
+    twin_claim.unlink()
     # Its process died without removing the claim (kill -9): taken over.
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
