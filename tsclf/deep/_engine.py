@@ -220,14 +220,13 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
 
     def _transform_input(self, X: np.ndarray, *, fit: bool = False) -> np.ndarray:
         """Apply ``preprocessor`` (a clone of it is fitted when ``fit``)."""
+        if fit and self.preprocessor is not None:
+            # One pass: some steps (e.g. ShiftMonitor) treat the data they are
+            # fitted on differently from data they transform later.
+            self.preprocessor_ = clone(self.preprocessor)
+            return np.asarray(self.preprocessor_.fit_transform(X), dtype=np.float32)
         if fit:
-            self.preprocessor_ = (
-                None if self.preprocessor is None else clone(self.preprocessor)
-            )
-            if self.preprocessor_ is not None:
-                # One pass: some steps (e.g. ShiftMonitor) treat the data they
-                # are fitted on differently from data they transform later.
-                return np.asarray(self.preprocessor_.fit_transform(X), np.float32)
+            self.preprocessor_ = None
         if self.preprocessor_ is None:
             return X
         return np.asarray(self.preprocessor_.transform(X), dtype=np.float32)
