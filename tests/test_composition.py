@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn import config_context
+from sklearn.exceptions import UnsetMetadataPassedError
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -23,6 +24,8 @@ from tsclf.model_selection import (
     ValidationSplit,
     block_lone_recordings,
 )
+from tsclf.monitoring import ShiftMonitor
+from tsclf.transformers import WindowStandardizer
 
 from estimator_params import tiny
 
@@ -77,6 +80,45 @@ def test_routing_on_hands_the_groups_to_early_stopping(validation_spy):
     assert len(validation_spy) == 2 * 2 + 1  # 2 settings x 2 folds, and the refit
     for train_groups, valid_groups in validation_spy:
         assert valid_groups and not train_groups & valid_groups
+
+
+def _monitored_cnn(monitor):
+    return tiny(
+        CNNClassifier,
+        max_epochs=1,
+        validation=None,
+        preprocessor=make_pipeline(monitor, WindowStandardizer()),
+    )
+
+
+def test_routing_hands_the_groups_to_a_deep_preprocessor():
+    # A ShiftMonitor in a deep estimator's preprocessor calibrates on
+    # held-out recordings when it asks for them, as in a Pipeline.
+    X, y = make_spike_anomaly(n_samples=96, random_state=0)
+    X = X.astype(np.float32)  # as the deep estimator passes it on
+    groups = np.arange(96) // 6
+    direct = ShiftMonitor(cv=GroupKFold(4)).fit(X, groups=groups)
+    shuffled = ShiftMonitor(random_state=0).fit(X)
+    assert direct.threshold_ != shuffled.threshold_  # the groups matter here
+    with config_context(enable_metadata_routing=True):
+        asks = ShiftMonitor(cv=GroupKFold(4)).set_fit_request(groups=True)
+        model = _monitored_cnn(asks).fit(X, y, groups=groups)
+        assert model.preprocessor_[0].threshold_ == direct.threshold_
+        # Routed by a search to the refit as well.
+        search = GridSearchCV(_monitored_cnn(asks), {"lr": [1e-3]}, cv=GroupKFold(2))
+        search.fit(X, y, groups=groups)
+        refit_monitor = search.best_estimator_.preprocessor_[0]
+        assert refit_monitor.threshold_ == direct.threshold_
+        # A monitor that has not said whether it wants them is an error.
+        with pytest.raises(UnsetMetadataPassedError, match="set_fit_request"):
+            _monitored_cnn(ShiftMonitor()).fit(X, y, groups=groups)
+        # One that declined them calibrates on shuffled folds.
+        declines = ShiftMonitor(random_state=0).set_fit_request(groups=False)
+        model = _monitored_cnn(declines).fit(X, y, groups=groups)
+        assert model.preprocessor_[0].threshold_ == shuffled.threshold_
+    # Without routing nothing is routed, and a group splitter says how.
+    with pytest.raises(ValueError, match="enable metadata routing"):
+        _monitored_cnn(ShiftMonitor(cv=GroupKFold(4))).fit(X, y, groups=groups)
 
 
 def test_no_warning_with_groups_or_a_chosen_splitter():

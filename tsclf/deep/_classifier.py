@@ -145,7 +145,9 @@ class BaseDeepClassifier(
         )
         names = names or list(range(self.n_tasks_))
         self._fit_network(
-            self._transform_input(X, fit=True),
+            self._transform_input(
+                X, fit=True, groups=groups, sample_weight=sample_weight
+            ),
             codes,
             groups=groups,
             conditions=conditions,

@@ -4,10 +4,10 @@ A deep estimator composes a :class:`skorch.NeuralNet` in ``fit`` rather
 than subclassing skorch's classifier: scikit-learn sees a plain estimator
 whose ``__init__`` only stores parameters, while skorch runs the training
 loop (batching, device placement, callbacks, history, pickling). This file
-holds what every deep estimator shares: validating input, preprocessing it,
-choosing the validation windows, building and fitting the net, and running
-it in evaluation mode. Labels, losses and the training policy live in the
-files beside it.
+holds what every deep estimator shares: validating input, choosing the
+validation windows, building and fitting the net, and running
+it in evaluation mode. The preprocessor, labels, losses and the training
+policy live in the files beside it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 import torch
-from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -32,6 +31,7 @@ from tsclf.deep._forward import check_network_runs, network_logits, resolve_devi
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._params import DeepParams
 from tsclf.deep._precision import PRECISIONS, PrecisionNet, check_precision
+from tsclf.deep._preprocess import PreprocessorMixin
 from tsclf.deep._seeding import seeded_fit
 from tsclf.deep._validation import validation_split
 from tsclf.deep._weights import target_rows, with_sample_weight
@@ -39,7 +39,7 @@ from tsclf.transformers import WindowStandardizer
 from tsclf.utils.validation import validate_series
 
 
-class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
+class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
     """Training machinery shared by every deep estimator.
 
     Parameters
@@ -89,7 +89,9 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
         Fitted (as a clone) on the training series and applied before the
         network, e.g. a pipeline ending in
         :class:`~tsclf.transformers.STFTImage` for image networks. Its
-        parameters are nested: ``preprocessor__eps``. None feeds the series
+        parameters are nested: ``preprocessor__eps``. Under metadata
+        routing it gets the ``groups`` or ``sample_weight`` of ``fit`` it
+        requests (``set_fit_request(groups=True)``). None feeds the series
         as they are.
     augmentation : list of batch transforms, default=None
         Random transforms from :mod:`tsclf.augmentation` (e.g.
@@ -217,19 +219,6 @@ class BaseDeepEstimator(TestTimeAdaptationMixin, DeepParams):
                 f"on ({self.n_channels_}, {self.n_timepoints_})."
             )
         return X
-
-    def _transform_input(self, X: np.ndarray, *, fit: bool = False) -> np.ndarray:
-        """Apply ``preprocessor`` (a clone of it is fitted when ``fit``)."""
-        if fit and self.preprocessor is not None:
-            # One pass: some steps (e.g. ShiftMonitor) treat the data they are
-            # fitted on differently from data they transform later.
-            self.preprocessor_ = clone(self.preprocessor)
-            return np.asarray(self.preprocessor_.fit_transform(X), dtype=np.float32)
-        if fit:
-            self.preprocessor_ = None
-        if self.preprocessor_ is None:
-            return X
-        return np.asarray(self.preprocessor_.transform(X), dtype=np.float32)
 
     # -- training -------------------------------------------------------------
 

@@ -67,7 +67,9 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
         self.n_targets_ = y2d.shape[1]
         self.target_scaler_ = StandardScaler().fit(y2d)
         self._fit_network(
-            self._transform_input(X, fit=True),
+            self._transform_input(
+                X, fit=True, groups=groups, sample_weight=sample_weight
+            ),
             self.target_scaler_.transform(y2d).astype(np.float32),
             groups=groups,
             conditions=conditions,

@@ -124,9 +124,9 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         outside such a range). An int is the number of shuffled folds
         (:class:`~sklearn.model_selection.KFold`); a splitter such as
         :class:`~sklearn.model_selection.GroupKFold` with ``groups`` passed
-        to ``fit`` holds out whole recordings (in a ``Pipeline``, through
-        metadata routing; a deep estimator gives its ``preprocessor`` no
-        ``groups``).
+        to ``fit`` holds out whole recordings (in a ``Pipeline`` or as a
+        deep estimator's ``preprocessor``, through metadata routing and
+        ``set_fit_request(groups=True)``).
     random_state : int, RandomState instance or None, default=None
         Shuffles the folds when ``cv`` is an int.
 
@@ -293,10 +293,10 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 raise
             raise ValueError(
                 f"{type(self).__name__}(cv={self.cv!r}) needs groups: pass "
-                "fit(X, groups=recordings), or in a Pipeline enable metadata "
-                "routing and set_fit_request(groups=True) on the monitor. A deep "
-                "estimator passes no groups to its preprocessor: use an int cv "
-                "there."
+                "fit(X, groups=recordings), or in a Pipeline or a deep "
+                "estimator's preprocessor enable metadata routing "
+                "(sklearn.set_config(enable_metadata_routing=True)) and "
+                "set_fit_request(groups=True) on the monitor."
             ) from error
         for train, held_out in splits:
             covariance = clone(self.covariance).fit(features[train])

@@ -1,0 +1,87 @@
+"""The ``preprocessor`` of a deep estimator: fitted in ``fit``, routed to.
+
+Kept apart from the training engine: what reaches the network is the
+preprocessor's output, and under metadata routing the preprocessor gets the
+metadata of ``fit`` it asks for (e.g. a
+:class:`~tsclf.monitoring.ShiftMonitor` the recordings, to calibrate on
+held-out recordings), as a step of a :class:`~sklearn.pipeline.Pipeline`
+would.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+)
+
+
+class PreprocessorMixin:
+    """Fits, applies and routes metadata to a deep estimator's ``preprocessor``.
+
+    ``fit`` calls ``_transform_input(X, fit=True, groups=..., ...)``: a clone
+    of ``preprocessor`` is fitted on the training windows in one
+    ``fit_transform`` pass (some steps, such as a ``ShiftMonitor``, treat the
+    data they are fitted on differently from data they transform later).
+    Later calls transform with the fitted clone.
+    """
+
+    def get_metadata_routing(self) -> MetadataRouter:
+        """Get the metadata routing of this estimator.
+
+        The estimator consumes ``groups`` (and ``sample_weight``,
+        ``conditions`` on request) itself; its ``fit`` also routes to the
+        ``preprocessor``'s ``fit_transform`` what that asks for, e.g. after
+        ``ShiftMonitor(...).set_fit_request(groups=True)``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
+            encapsulating the routing information.
+        """
+        router = MetadataRouter(owner=self).add_self_request(self)
+        if self.preprocessor is not None:
+            router.add(
+                preprocessor=self.preprocessor,
+                method_mapping=MethodMapping().add(
+                    caller="fit", callee="fit_transform"
+                ),
+            )
+        return router
+
+    def _preprocessor_params(self, metadata: dict) -> dict:
+        """Return what the preprocessor asked for of ``fit``'s ``metadata``.
+
+        Nothing without metadata routing, as for a scikit-learn
+        meta-estimator. With it, metadata the preprocessor could take but
+        has not said whether it wants raises scikit-learn's
+        ``UnsetMetadataPassedError``, naming the request to set.
+        """
+        if not _routing_enabled():
+            return {}
+        given = {name: value for name, value in metadata.items() if value is not None}
+        routed = self.get_metadata_routing().route_params(params=given, caller="fit")
+        return routed["preprocessor"]["fit_transform"]
+
+    def _transform_input(
+        self, X: np.ndarray, *, fit: bool = False, **metadata
+    ) -> np.ndarray:
+        """Apply ``preprocessor``; when ``fit``, fit a clone of it first.
+
+        ``metadata`` (``fit``'s ``groups`` and ``sample_weight``) reaches the
+        clone's ``fit_transform`` under metadata routing, as requested.
+        """
+        if fit and self.preprocessor is not None:
+            params = self._preprocessor_params(metadata)
+            self.preprocessor_ = clone(self.preprocessor)
+            Xt = self.preprocessor_.fit_transform(X, **params)
+            return np.asarray(Xt, dtype=np.float32)
+        if fit:
+            self.preprocessor_ = None
+        if self.preprocessor_ is None:
+            return X
+        return np.asarray(self.preprocessor_.transform(X), dtype=np.float32)
