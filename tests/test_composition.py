@@ -255,6 +255,41 @@ def test_the_seed_ensemble_hands_routed_groups_to_every_member(validation_spy):
     assert all(not train & valid for train, valid in validation_spy)
 
 
+def test_the_seed_ensemble_routes_only_what_its_members_ask_for():
+    from sklearn.linear_model import LogisticRegression
+
+    from tsclf.classification import SeedEnsembleClassifier
+
+    X, y = make_spike_anomaly(n_samples=96, random_state=0)
+    groups = np.arange(96) // 6
+    plain = SeedEnsembleClassifier(LogisticRegression(), n_estimators=2)
+    with config_context(enable_metadata_routing=True):
+        # The recordings are for the splitter: a member that takes no
+        # groups is not handed them.
+        scores = cross_validate(
+            plain,
+            X.reshape(len(X), -1),
+            y,
+            cv=GroupKFold(2),
+            params={"groups": groups},
+            error_score="raise",
+        )
+        assert np.isfinite(scores["test_score"]).all()
+        # A member's preprocessor that could take them but has not said
+        # whether it wants them stops the fit before any training.
+        monitored = _monitored_cnn(ShiftMonitor(cv=GroupKFold(4)))
+        ensemble = SeedEnsembleClassifier(monitored, n_estimators=2)
+        with pytest.raises(UnsetMetadataPassedError, match="ShiftMonitor"):
+            cross_validate(
+                ensemble,
+                X,
+                y,
+                cv=GroupKFold(2),
+                params={"groups": groups},
+                error_score="raise",
+            )
+
+
 def test_sample_weight_scales_each_sample_loss():
     import torch
 

@@ -9,6 +9,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
@@ -69,30 +75,43 @@ class SeedEnsembleClassifier(
         self.n_estimators = n_estimators
         self.random_state = random_state
 
-    # Under metadata routing, fit asks for groups, as its members do (and
-    # for conditions only on request, as they do).
-    __metadata_request__fit: ClassVar[dict] = {"groups": True, "conditions": False}
+    def get_metadata_routing(self) -> MetadataRouter:
+        """Get the metadata routing of this estimator.
 
-    def fit(self, X, y, groups=None, **fit_params) -> SeedEnsembleClassifier:
+        ``fit`` routes to every member's ``fit`` what ``estimator`` asks for
+        (tsclf's deep classifiers: ``groups`` by default).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
+            encapsulating the routing information.
+        """
+        return MetadataRouter(owner=self).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
+
+    def fit(self, X, y, **fit_params) -> SeedEnsembleClassifier:
         """Fit ``n_estimators`` clones, each with its own seed.
 
         Parameters
         ----------
         X : array-like
         y : array-like of shape (n_samples,) or (n_samples, n_tasks)
-        groups : array-like of shape (n_samples,), default=None
-            Passed to every member's ``fit``: the recording of each sample,
-            for their validation split.
         **fit_params : dict
-            Passed to every member's ``fit``.
+            Passed to every member's ``fit``, e.g. ``groups``: the recording
+            of each sample, for their validation split. Under metadata
+            routing, what ``estimator`` requests of them.
 
         Returns
         -------
         self : SeedEnsembleClassifier
         """
         self._validate_params()
-        if groups is not None:
-            fit_params["groups"] = groups
+        if _routing_enabled():
+            routed = process_routing(self, "fit", **fit_params)
+            fit_params = routed["estimator"]["fit"]
         rng = check_random_state(self.random_state)
         seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_estimators)
         self.estimators_ = [
