@@ -316,7 +316,16 @@ class _CtrlCAfter:
         return X
 
 
-def test_ctrl_c_stops_fit_instead_of_returning_a_half_trained_model():
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT raises KeyboardInterrupt, also where the shell that started
+    pytest ignores it (a job started with ``&`` or ``nohup``)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_stops_fit_instead_of_returning_a_half_trained_model(ctrl_c_raises):
     # skorch alone returns from fit at Ctrl-C as if it had finished.
     X, y = make_spike_anomaly(n_samples=80, random_state=0)  # 1 batch an epoch
     clf = MLPClassifier(max_epochs=5, augmentation=[_CtrlCAfter(3)], random_state=0)
