@@ -87,7 +87,7 @@ class SeedEnsembleClassifier(
             A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
             encapsulating the routing information.
         """
-        return MetadataRouter(owner=self).add(
+        return MetadataRouter(owner=type(self).__name__).add(
             estimator=self.estimator,
             method_mapping=MethodMapping().add(caller="fit", callee="fit"),
         )

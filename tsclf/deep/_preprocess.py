@@ -43,7 +43,7 @@ class PreprocessorMixin:
             A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
             encapsulating the routing information.
         """
-        router = MetadataRouter(owner=self).add_self_request(self)
+        router = MetadataRouter(owner=type(self).__name__).add_self_request(self)
         if self.preprocessor is not None:
             router.add(
                 preprocessor=self.preprocessor,
