@@ -290,6 +290,20 @@ def test_the_seed_ensemble_routes_only_what_its_members_ask_for():
             )
 
 
+def test_the_joint_label_classifier_routes_groups_to_a_deep_estimator(
+    validation_spy,
+):
+    from tsclf.compose import JointLabelClassifier
+
+    _, X, y, groups = _search()
+    model = JointLabelClassifier(tiny(CNNClassifier, max_epochs=1))
+    with config_context(enable_metadata_routing=True), warnings.catch_warnings():
+        warnings.simplefilter("error", UngroupedValidationWarning)
+        cross_validate(model, X, y, cv=GroupKFold(2), params={"groups": groups})
+    assert len(validation_spy) == 2
+    assert all(not train & valid for train, valid in validation_spy)
+
+
 def test_sample_weight_scales_each_sample_loss():
     import torch
 

@@ -9,17 +9,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.metadata_routing import (
-    MetadataRouter,
-    MethodMapping,
-    _routing_enabled,
-    process_routing,
-)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.utils.labels import most_probable
+from tsclf.utils.routing import RoutesFitToEstimatorMixin
 
 
 def _members_adapt(ensemble) -> bool:
@@ -27,7 +22,10 @@ def _members_adapt(ensemble) -> bool:
 
 
 class SeedEnsembleClassifier(
-    MetaEstimatorMixin, MultiTaskClassifierMixin, BaseEstimator
+    RoutesFitToEstimatorMixin,
+    MetaEstimatorMixin,
+    MultiTaskClassifierMixin,
+    BaseEstimator,
 ):
     """Average the per-task probabilities of one classifier fitted with several seeds.
 
@@ -75,23 +73,6 @@ class SeedEnsembleClassifier(
         self.n_estimators = n_estimators
         self.random_state = random_state
 
-    def get_metadata_routing(self) -> MetadataRouter:
-        """Get the metadata routing of this estimator.
-
-        ``fit`` routes to every member's ``fit`` what ``estimator`` asks for
-        (tsclf's deep classifiers: ``groups`` by default).
-
-        Returns
-        -------
-        routing : MetadataRouter
-            A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
-            encapsulating the routing information.
-        """
-        return MetadataRouter(owner=type(self).__name__).add(
-            estimator=self.estimator,
-            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-        )
-
     def fit(self, X, y, **fit_params) -> SeedEnsembleClassifier:
         """Fit ``n_estimators`` clones, each with its own seed.
 
@@ -109,9 +90,7 @@ class SeedEnsembleClassifier(
         self : SeedEnsembleClassifier
         """
         self._validate_params()
-        if _routing_enabled():
-            routed = process_routing(self, "fit", **fit_params)
-            fit_params = routed["estimator"]["fit"]
+        fit_params = self._estimator_fit_params(fit_params)
         rng = check_random_state(self.random_state)
         seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_estimators)
         self.estimators_ = [

@@ -14,13 +14,19 @@ from sklearn.utils.validation import check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.utils.labels import joint_labels
+from tsclf.utils.routing import RoutesFitToEstimatorMixin
 
 
 def _estimator_has(method: str):
     return lambda self: hasattr(self.estimator, method)
 
 
-class JointLabelClassifier(MetaEstimatorMixin, MultiTaskClassifierMixin, BaseEstimator):
+class JointLabelClassifier(
+    RoutesFitToEstimatorMixin,
+    MetaEstimatorMixin,
+    MultiTaskClassifierMixin,
+    BaseEstimator,
+):
     """Fit a single-output classifier on the joint label of a multi-task ``y``.
 
     Each distinct row of ``y`` (on CWRU, a (detection, location, size)
@@ -76,13 +82,15 @@ class JointLabelClassifier(MetaEstimatorMixin, MultiTaskClassifierMixin, BaseEst
             Whatever ``estimator`` takes.
         y : array-like of shape (n_samples,) or (n_samples, n_tasks)
         **fit_params : dict
-            Passed to ``estimator.fit``.
+            Passed to ``estimator.fit``; under metadata routing, what
+            ``estimator`` requests of them.
 
         Returns
         -------
         self : JointLabelClassifier
         """
         self._validate_params()
+        fit_params = self._estimator_fit_params(fit_params)
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
