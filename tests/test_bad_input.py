@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.preprocessing import FunctionTransformer
 
 from tsclf import classification, regression
 from tsclf.augmentation import RandomScale, SameLabelMix, TimeStretch
@@ -179,6 +180,35 @@ CASES = [
         ),
         ValueError,
         "cannot run ResNet2d",
+    ),
+    # -- what a preprocessor hands the network ---------------------------------
+    (
+        lambda: tiny(CNNClassifier, preprocessor=FunctionTransformer(np.log)).fit(X, Y),
+        ValueError,
+        "FunctionTransformer returned NaN or infinite values",
+    ),
+    (
+        lambda: (
+            tiny(CNNClassifier, preprocessor=FunctionTransformer(np.log))
+            .fit(np.abs(X), Y)
+            .predict(-np.abs(X))
+        ),
+        ValueError,
+        "FunctionTransformer returned NaN or infinite values",
+    ),
+    (
+        lambda: tiny(
+            CNNClassifier, preprocessor=FunctionTransformer(lambda X: X[::2])
+        ).fit(X, Y),
+        ValueError,
+        r"shape \(12, 1, 32\) for 24 windows",
+    ),
+    (
+        lambda: tiny(
+            CNNClassifier, preprocessor=FunctionTransformer(lambda X: X.ravel())
+        ).fit(X, Y),
+        ValueError,
+        r"shape \(768,\) for 24 windows",
     ),
     (
         lambda: SeedEnsembleClassifier(tiny(CNNClassifier), n_estimators=0).fit(X, Y),

@@ -75,6 +75,25 @@ def test_the_preprocessor_fits_on_the_training_windows_in_one_pass():
     assert clf.preprocessor_.passes_ == {"fit_transform": 1, "transform": 1}
 
 
+def test_a_preprocessor_that_returns_a_table_feeds_one_channel_of_features():
+    # Band energies or any other per-window features train a network as a
+    # 2-D X trains it: one channel, the features along it.
+    from tsclf.transformers import BandEnergies
+
+    X, y = make_spike_anomaly(n_samples=60, random_state=0)
+    features = BandEnergies(n_bands=16)
+    as_rows = MLPClassifier(preprocessor=features, max_epochs=2, validation=None)
+    rows = features.fit_transform(X)
+    direct = MLPClassifier(preprocessor=None, max_epochs=2, validation=None)
+    as_rows.set_params(random_state=0).fit(X, y)
+    direct.set_params(random_state=0).fit(rows, y)
+    first = next(m for m in as_rows.net_.module_.modules() if hasattr(m, "in_features"))
+    assert first.in_features == 16  # one channel of 16 band energies
+    np.testing.assert_allclose(
+        as_rows.predict_proba(X), direct.predict_proba(rows), rtol=1e-6
+    )
+
+
 def _tiny(cls, **params):
     """Tiny settings, with the estimator's default preprocessor."""
     default = cls().preprocessor

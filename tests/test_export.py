@@ -24,7 +24,12 @@ from tsclf.classification import (
 from tsclf.datasets import load_cwru_windows
 from tsclf.export import export_onnx, load_model, save_model, torch_step
 from tsclf.regression import GRURegressor
-from tsclf.transformers import BandEnergies, ChannelScaler, WindowStandardizer
+from tsclf.transformers import (
+    BandEnergies,
+    ChannelScaler,
+    Flatten,
+    WindowStandardizer,
+)
 
 from estimator_params import tiny
 
@@ -181,8 +186,10 @@ def _onnx_outputs(model, X, tmp_path, **kwargs):
         lambda: _cnn(not_applicable="n/a"),
         lambda: _cnn(preprocessor=make_pipeline(ChannelScaler(), WindowStandardizer())),
         lambda: tiny(LSTMClassifier, max_epochs=2, preprocessor=WindowStandardizer()),
+        # A table: the network reads each row as one channel.
+        lambda: _cnn(preprocessor=make_pipeline(WindowStandardizer(), Flatten())),
     ],
-    ids=["cnn", "cnn-pipeline-preprocessor", "lstm"],
+    ids=["cnn", "cnn-pipeline-preprocessor", "lstm", "cnn-on-a-table"],
 )
 def test_onnx_gives_the_probabilities_and_labels_of_the_estimator(make, cwru, tmp_path):
     X, y, _ = cwru
@@ -243,6 +250,7 @@ def test_torch_steps_match_the_transformers(cwru):
         WindowStandardizer(),
         ChannelScaler(),
         make_pipeline(ChannelScaler(), WindowStandardizer()),
+        make_pipeline(WindowStandardizer(), Flatten()),
     ]
     for step in steps:
         step.fit(X)

@@ -88,11 +88,13 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
     preprocessor : transformer or None, default=WindowStandardizer()
         Fitted (as a clone) on the training series and applied before the
         network, e.g. a pipeline ending in
-        :class:`~tsclf.transformers.STFTImage` for image networks. Its
-        parameters are nested: ``preprocessor__eps``. Under metadata
-        routing it gets the ``groups`` or ``sample_weight`` of ``fit`` it
-        requests (``set_fit_request(groups=True)``). None feeds the series
-        as they are.
+        :class:`~tsclf.transformers.STFTImage` for image networks, or in
+        per-window features (a table, read as one channel of feature
+        values). Its output is checked: one row, series or image per
+        window, finite. Its parameters are nested: ``preprocessor__eps``.
+        Under metadata routing it gets the ``groups`` or ``sample_weight``
+        of ``fit`` it requests (``set_fit_request(groups=True)``). None
+        feeds the series as they are.
     augmentation : list of batch transforms, default=None
         Random transforms from :mod:`tsclf.augmentation` (e.g.
         ``[RandomScale(), TimeStretch()]``) applied in order to each

@@ -75,13 +75,39 @@ class PreprocessorMixin:
         ``metadata`` (``fit``'s ``groups`` and ``sample_weight``) reaches the
         clone's ``fit_transform`` under metadata routing, as requested.
         """
-        if fit and self.preprocessor is not None:
-            params = self._preprocessor_params(metadata)
-            self.preprocessor_ = clone(self.preprocessor)
-            Xt = self.preprocessor_.fit_transform(X, **params)
-            return np.asarray(Xt, dtype=np.float32)
-        if fit:
+        if not fit:
+            if self.preprocessor_ is None:
+                return X
+            return self._network_input(self.preprocessor_.transform(X), len(X))
+        if self.preprocessor is None:
             self.preprocessor_ = None
-        if self.preprocessor_ is None:
             return X
-        return np.asarray(self.preprocessor_.transform(X), dtype=np.float32)
+        params = self._preprocessor_params(metadata)
+        self.preprocessor_ = clone(self.preprocessor)
+        Xt = self.preprocessor_.fit_transform(X, **params)
+        return self._network_input(Xt, len(X))
+
+    def _network_input(self, Xt, n_windows: int) -> np.ndarray:
+        """Check the preprocessor's output and shape it for the network.
+
+        A table (one row of features per window, e.g. band energies) is
+        read as one channel of feature values, as a 2-D ``X`` is read as
+        univariate series; series (3-D) and images (4-D) pass as they are.
+        """
+        Xt = np.asarray(Xt, dtype=np.float32)
+        step, shape = type(self.preprocessor_).__name__, Xt.shape
+        if Xt.ndim == 2:
+            Xt = Xt[:, np.newaxis, :]
+        if Xt.ndim not in (3, 4) or Xt.shape[0] != n_windows:
+            raise ValueError(
+                f"The preprocessor {step} returned an array of shape {shape} "
+                f"for {n_windows} windows; the network takes one row of "
+                "features, one series (n_channels, length) or one image "
+                "(n_channels, height, width) per window."
+            )
+        if not np.isfinite(Xt).all():
+            raise ValueError(
+                f"The preprocessor {step} returned NaN or infinite values; the "
+                "network would train (or predict) on them silently."
+            )
+        return Xt

@@ -39,7 +39,10 @@ class DeployedClassifier(torch.nn.Module):
         self.decode = GatedSoftmax(estimator.label_encoder_)
 
     def forward(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        probas = self.decode(self.network(self.preprocess(series)))
+        features = self.preprocess(series)
+        if features.ndim == 2:  # a table: one channel of features, as in fit
+            features = features.unsqueeze(1)
+        probas = self.decode(self.network(features))
         labels = tuple(proba.argmax(dim=1) for proba in probas)
         return probas + labels
 

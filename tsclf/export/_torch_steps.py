@@ -19,7 +19,7 @@ import torch
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from tsclf.transformers import ChannelScaler, WindowStandardizer
+from tsclf.transformers import ChannelScaler, Flatten, WindowStandardizer
 
 
 @singledispatch
@@ -31,8 +31,10 @@ def torch_step(step) -> torch.nn.Module:
     step : fitted transformer or None
         Supported: None, :class:`~tsclf.transformers.WindowStandardizer`,
         :class:`~tsclf.transformers.ChannelScaler` around a
-        :class:`~sklearn.preprocessing.StandardScaler`, and a
-        :class:`~sklearn.pipeline.Pipeline` of supported steps.
+        :class:`~sklearn.preprocessing.StandardScaler`,
+        :class:`~tsclf.transformers.Flatten` (windows as rows: the network
+        reads them as one channel) and a :class:`~sklearn.pipeline.Pipeline`
+        of supported steps.
 
     Returns
     -------
@@ -113,6 +115,11 @@ def _(step: ChannelScaler) -> torch.nn.Module:
     mean = scaler.mean_ if scaler.with_mean else np.zeros(n_channels)
     scale = scaler.scale_ if scaler.with_std else np.ones(n_channels)
     return _Affine(mean, scale)
+
+
+@torch_step.register
+def _(step: Flatten) -> torch.nn.Module:
+    return torch.nn.Flatten(start_dim=1)
 
 
 @torch_step.register
