@@ -63,8 +63,8 @@ class PreprocessorMixin:
         """
         if not _routing_enabled():
             return {}
-        given = {name: value for name, value in metadata.items() if value is not None}
-        routed = self.get_metadata_routing().route_params(params=given, caller="fit")
+        # scikit-learn leaves None values out itself.
+        routed = self.get_metadata_routing().route_params(params=metadata, caller="fit")
         return routed["preprocessor"]["fit_transform"]
 
     def _transform_input(
