@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import platform
 import subprocess
 import sys
@@ -400,11 +401,14 @@ def test_kill_during_a_fit_in_the_runner_process_caches_nothing(tmp_path):
     # skorch ends a fit quietly on KeyboardInterrupt; the runner turned kill
     # into one, and so cached half-trained fits as finished ones.
     command = [sys.executable, "-m", "benchmarks.run", "--protocols", "ucr", "-v"]
-    command += ["--datasets", "GunPoint", "--models", "cnn", "--seeds", "1"]
+    command += ["--datasets", "GunPoint", "--models", "resnet", "--seeds", "1"]
     command += ["--max-epochs", "500", "--results", str(tmp_path / "results")]
     runner = subprocess.Popen(
         command,
         cwd=Path(__file__).resolve().parents[1],
+        # Unbuffered, the epoch rows arrive as they are printed: block-buffered,
+        # they came at exit, after early stopping had ended a short fit.
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
