@@ -207,8 +207,8 @@ def test_kill_stops_the_worker_processes_too(tmp_path):
     import psutil
 
     # Two ResNet fits on GunPoint at the full suite's UCR settings (up to 500
-    # epochs; the quick suite's are 3): both workers are busy for minutes
-    # when the runner is killed.
+    # epochs; the quick suite's are 3): about half a minute each here, so
+    # both workers are still busy when the runner is killed.
     command = [sys.executable, "-m", "benchmarks.run", "--suite", "full"]
     command += ["--protocols", "ucr", "--datasets", "GunPoint"]
     command += ["--models", "resnet", "--seeds", "2"]
