@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -81,7 +82,6 @@ def test_a_fit_another_run_finished_meanwhile_is_read_not_redone(tmp_path, monke
 
 
 def test_a_fit_another_run_is_doing_is_left_to_it(tmp_path, monkeypatch, capsys):
-    import os
     import socket
 
     args = run.parse_args(["--models", "cesium-rf", "--results", str(tmp_path)])
@@ -202,8 +202,6 @@ def test_the_command_line_runs_fits_on_worker_processes(tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")
 def test_kill_stops_the_worker_processes_too(tmp_path):
-    import signal
-
     import psutil
 
     # Two ResNet fits on GunPoint at the full suite's UCR settings (up to 500
@@ -249,8 +247,6 @@ def test_kill_stops_the_worker_processes_too(tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")
 def test_kill_during_a_fit_in_the_runner_process_caches_nothing(tmp_path):
-    import signal
-
     # skorch ends a fit quietly on KeyboardInterrupt; the runner turned kill
     # into one, and so cached half-trained fits as finished ones.
     # The full suite's UCR settings: up to 500 epochs, stopping after 50

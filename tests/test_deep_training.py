@@ -185,8 +185,6 @@ def test_fits_overlapping_in_threads_are_told_they_are_not_reproducible():
     import threading
     import warnings
 
-    from skorch.callbacks import Callback
-
     from tsclf.exceptions import ThreadedFitWarning
 
     barrier = threading.Barrier(2, timeout=60)
