@@ -120,6 +120,16 @@ def spectral_mlp(context: Context) -> BaseEstimator:
     return deep_model(classification.MLPClassifier, preprocessor=features)(context)
 
 
+def vibration(context: Context) -> BaseEstimator:
+    """The recommended :class:`~tsclf.classification.VibrationClassifier`
+    at its defaults (its forest's jobs from the context)."""
+    return classification.VibrationClassifier(
+        sampling_rate=context.sampling_rate,
+        n_jobs=context.n_jobs,
+        random_state=context.seed,
+    )
+
+
 def spectral_rf_fine(context: Context) -> BaseEstimator:
     return spectral_rf(context, envelope_bands=100)
 

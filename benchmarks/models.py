@@ -102,6 +102,7 @@ from benchmarks.factories import (
     spectral_rf_scaled,
     spectral_rf_selected,
     validated_on_one_group,
+    vibration,
 )
 from tsclf import classification
 from tsclf.augmentation import RandomBandLimit, SameLabelMix
@@ -163,6 +164,7 @@ MODELS: dict[str, ModelSpec] = {
         "classical", spectral_rf_selected, vibration_only=True, validate_on="bearing"
     ),
     "minirocket": ModelSpec("anchor", minirocket),
+    "vibration": ModelSpec("classical", vibration, vibration_only=True),
     "mlp": ModelSpec("deep", deep_model(classification.MLPClassifier)),
     "cnn": ModelSpec("deep", deep_model(classification.CNNClassifier)),
     "resnet": ModelSpec("deep", deep_model(classification.ResNetClassifier)),
@@ -259,6 +261,8 @@ MODELS |= {
 # Features re-centred on the test windows (AdaptiveScaler).
 MODELS["spectral-rf-scaled-adapted"] = _adapted("spectral-rf-scaled")
 MODELS["mlp-spectral-adapted"] = _adapted("mlp-spectral")
+# Cepstral mean normalisation and the monitor re-referenced on the test windows.
+MODELS["vibration-adapted"] = _adapted("vibration")
 
 
 def adapted_twin(model: str) -> str | None:

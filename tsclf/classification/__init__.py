@@ -1,4 +1,4 @@
-"""Multi-task deep classifiers, one per network, and their seed ensemble."""
+"""Multi-task deep classifiers, their seed ensemble, and the vibration classifier."""
 
 from tsclf.classification._deep import (
     CNNClassifier,
@@ -16,6 +16,7 @@ from tsclf.classification._deep import (
     TransformerClassifier,
 )
 from tsclf.classification._ensemble import SeedEnsembleClassifier
+from tsclf.classification._vibration import VibrationClassifier
 
 __all__ = [
     "CNNClassifier",
@@ -32,4 +33,5 @@ __all__ = [
     "SeedEnsembleClassifier",
     "TCNClassifier",
     "TransformerClassifier",
+    "VibrationClassifier",
 ]

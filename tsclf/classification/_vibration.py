@@ -1,0 +1,323 @@
+"""The recommended classifier for vibration windows from a machine not seen."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator, MultiOutputMixin, clone
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.pipeline import make_pipeline, make_union
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
+
+from tsclf.metrics import MultiTaskClassifierMixin
+from tsclf.monitoring import ShiftMonitor
+from tsclf.transformers import (
+    AdaptiveScaler,
+    CepstralCoefficients,
+    CepstralPrewhitening,
+    Flatten,
+    SquaredEnvelopeSpectrum,
+)
+from tsclf.utils.validation import SAMPLING_RATE, validate_series
+
+
+def _estimator_has(method: str):
+    def check(classifier) -> bool:
+        return hasattr(classifier.estimator or RandomForestClassifier(), method)
+
+    return check
+
+
+class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstimator):
+    """Classify vibration windows, trusted on a machine it was not trained on.
+
+    A sensor elsewhere, another mounting or acquisition chain multiplies
+    the spectrum by its own frequency response: a model that learnt the
+    training machine's spectrum answers wrongly on the next one. This
+    classifier reads each window in two ways and decides, window by
+    window, which to trust:
+
+    - **invariant features**, what the bearing analyst reads: the windows
+      are whitened (:class:`~tsclf.transformers.CepstralPrewhitening`,
+      which divides out the transfer path and the gain), then their
+      squared envelope spectrum up to ``max_frequency`` is taken over the
+      whole band and over ``k`` equal carrier bands for each ``k`` in
+      ``carrier_bands``, each normalised by its mean
+      (:class:`~tsclf.transformers.SquaredEnvelopeSpectrum`). A fault's
+      impact rate shows whatever the path.
+    - **the path signature**: the low real-cepstrum coefficients
+      (:class:`~tsclf.transformers.CepstralCoefficients`), the smooth
+      spectral shape. On the training path it tells loads, sizes and
+      bearings apart; on another path it misleads.
+
+    Two copies of ``estimator`` are fitted: one on the invariant features
+    alone, one on both. A :class:`~tsclf.monitoring.ShiftMonitor` on the
+    path signature, calibrated on held-out training windows, marks each
+    window outside the range of ``quantile`` of the training path's; those
+    are predicted from the invariant features alone, the rest from both.
+    ``adapt(X_new)`` re-centres both kinds of features on unlabelled
+    windows of the new machine (cepstral mean normalisation: the new
+    path's mean cepstrum is taken out) and makes them the monitor's
+    reference, so that every window then uses both.
+
+    It knows nothing of a particular machine: any sampling rate, any
+    number of channels, no bearing geometry or shaft speed.
+
+    Parameters
+    ----------
+    sampling_rate : float, default=1.0
+        Samples per second of the windows.
+    max_frequency : float, default=1000.0
+        Highest envelope frequency read, in Hz (below the Nyquist
+        frequency): bearing fault frequencies and their first harmonics
+        lie below about 1 kHz for shafts up to 3,600 rpm.
+    carrier_bands : tuple of int, default=(1, 4)
+        For each ``k``, the envelope spectra of ``k`` equal carrier bands.
+    n_coefficients : int, default=24
+        Cepstrum coefficients of the path signature.
+    quantile : float, default=0.99
+        The share of new windows from the training path that the monitor
+        keeps inside its range.
+    estimator : classifier, default=None
+        Fitted on the features (cloned twice); None: a
+        :class:`~sklearn.ensemble.RandomForestClassifier` of 300 trees.
+        Several tasks need a multi-output classifier.
+    n_jobs : int, default=None
+        Parallel jobs of the default forest.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default forest and the monitor's calibration folds.
+
+    Attributes
+    ----------
+    invariant_features_ : Pipeline
+        Whitening, then the normalised envelope spectra, flattened.
+    path_features_ : CepstralCoefficients
+    recentre_ : AdaptiveScaler
+        Centres both kinds of features (on the training windows, or on a
+        new machine's after ``adapt``) before ``path_estimator_``.
+    monitor_ : ShiftMonitor
+        Marks windows outside the training path.
+    invariant_estimator_, path_estimator_ : classifier
+        The classifier on the invariant features, and on both.
+    classes_ : ndarray or list of ndarray
+        Labels per task.
+    n_features_in_ : int
+        Size of the second axis of ``X`` in ``fit``.
+    adapted_ : bool
+        Whether ``adapt`` has been called.
+
+    See Also
+    --------
+    tsclf.transformers.bearing_frequencies : Where a fault's lines lie.
+    tsclf.compose.AdaptivePipeline : Adapting any pipeline.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclf.classification import VibrationClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> t = np.arange(1200) / 12000.0
+    >>> rates = rng.choice([90.0, 150.0], size=60)  # two kinds of fault
+    >>> X = np.stack([
+    ...     (1 + np.cos(2 * np.pi * r * t)) * rng.normal(size=t.size) for r in rates
+    ... ])
+    >>> model = VibrationClassifier(sampling_rate=12000.0, random_state=0)
+    >>> model.fit(X[:40], rates[:40]).score(X[40:], rates[40:])
+    1.0
+    >>> model.score(3.0 * X[40:], rates[40:])  # another gain: the same answers
+    1.0
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "sampling_rate": SAMPLING_RATE,
+        "max_frequency": [Interval(Real, 0, None, closed="neither")],
+        "carrier_bands": ["array-like"],
+        "n_coefficients": [Interval(Integral, 1, None, closed="left")],
+        "quantile": [Interval(Real, 0.5, 1, closed="neither")],
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        sampling_rate: float = 1.0,
+        max_frequency: float = 1000.0,
+        carrier_bands: tuple[int, ...] = (1, 4),
+        n_coefficients: int = 24,
+        quantile: float = 0.99,
+        estimator: Any = None,
+        n_jobs: int | None = None,
+        random_state: Any = None,
+    ) -> None:
+        self.sampling_rate = sampling_rate
+        self.max_frequency = max_frequency
+        self.carrier_bands = carrier_bands
+        self.n_coefficients = n_coefficients
+        self.quantile = quantile
+        self.estimator = estimator
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def fit(self, X, y) -> VibrationClassifier:
+        """Fit both classifiers and calibrate the path monitor.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
+        y : array-like of shape (n_windows,) or (n_windows, n_tasks)
+
+        Returns
+        -------
+        self : VibrationClassifier
+        """
+        self._validate_params()
+        X, y = validate_series(self, X, reset=True, y=y, multi_output=True)
+        bands = np.asarray(self.carrier_bands).reshape(-1)
+        if bands.size == 0 or not all(
+            isinstance(k, Integral) and k >= 1 for k in bands.tolist()
+        ):
+            raise ValueError(
+                "carrier_bands must be one or more positive integers, got "
+                f"{self.carrier_bands!r}."
+            )
+        if self.max_frequency > self.sampling_rate / 2:
+            raise ValueError(
+                f"max_frequency={self.max_frequency:g} Hz is above the Nyquist "
+                f"frequency ({self.sampling_rate / 2:g} Hz at sampling_rate="
+                f"{self.sampling_rate:g}); pass the windows' sampling_rate, or a "
+                "lower max_frequency."
+            )
+        spectra = [
+            make_pipeline(
+                SquaredEnvelopeSpectrum(
+                    sampling_rate=self.sampling_rate,
+                    max_frequency=self.max_frequency,
+                    n_carrier_bands=int(k),
+                ),
+                Flatten(),
+            )
+            for k in bands.tolist()
+        ]
+        self.invariant_features_ = make_pipeline(
+            CepstralPrewhitening(), make_union(*spectra)
+        )
+        invariant = self.invariant_features_.fit_transform(X)
+        self.path_features_ = CepstralCoefficients(self.n_coefficients).fit(X)
+        both = np.hstack([self.path_features_.transform(X), invariant])
+        self.recentre_ = AdaptiveScaler(with_std=False).fit(both)
+        self.monitor_ = ShiftMonitor(
+            features=CepstralCoefficients(self.n_coefficients),
+            quantile=self.quantile,
+            random_state=self.random_state,
+        ).fit(X)
+        estimator = self.estimator
+        if estimator is None:
+            estimator = RandomForestClassifier(
+                n_estimators=300, n_jobs=self.n_jobs, random_state=self.random_state
+            )
+        y_fit = y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
+        self.invariant_estimator_ = clone(estimator).fit(invariant, y_fit)
+        self.path_estimator_ = clone(estimator).fit(
+            self.recentre_.transform(both), y_fit
+        )
+        self.classes_ = self.path_estimator_.classes_
+        self.adapted_ = False
+        return self
+
+    def adapt(self, X) -> VibrationClassifier:
+        """Re-centre the features on unlabelled windows of a new machine.
+
+        Adapt to windows that cover the new machine's states in
+        proportions like the training data's: the mean of windows that
+        are all one kind of fault carries that label, and re-centring
+        removes it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
+            At least 2 windows.
+
+        Returns
+        -------
+        self : VibrationClassifier
+        """
+        check_is_fitted(self)
+        X = validate_series(self, X, reset=False)
+        if X.shape[0] < 2:
+            raise ValueError(
+                f"adapt needs at least 2 windows of the new machine, got {X.shape[0]}."
+            )
+        self.recentre_.adapt(self._both(X))
+        self.monitor_.adapt(X)
+        self.adapted_ = True
+        return self
+
+    def _both(self, X: np.ndarray) -> np.ndarray:
+        return np.hstack(
+            [self.path_features_.transform(X), self.invariant_features_.transform(X)]
+        )
+
+    def outside_training_path(self, X) -> np.ndarray:
+        """Whether each window lies outside the training (or adapted) path.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
+
+        Returns
+        -------
+        outside : ndarray of bool, shape (n_windows,)
+            True where the invariant features alone decide.
+        """
+        check_is_fitted(self)
+        return self.monitor_.check(validate_series(self, X, reset=False)).outside
+
+    def _pick(self, method: str, X):
+        X = validate_series(self, X, reset=False)
+        outside = self.monitor_.check(X).outside
+        both = self._both(X)
+        invariant = both[:, self.path_features_.n_channels_ * self.n_coefficients :]
+        alone = getattr(self.invariant_estimator_, method)(invariant)
+        path = getattr(self.path_estimator_, method)(self.recentre_.transform(both))
+        if isinstance(alone, list):
+            return [
+                np.where(outside[:, np.newaxis], a, p)
+                for a, p in zip(alone, path, strict=True)
+            ]
+        mask = outside.reshape(-1, *([1] * (np.ndim(alone) - 1)))
+        return np.where(mask, alone, path)
+
+    def predict(self, X) -> np.ndarray:
+        """Predict each window's labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
+
+        Returns
+        -------
+        y : ndarray of shape (n_windows,) or (n_windows, n_tasks)
+        """
+        check_is_fitted(self)
+        return self._pick("predict", X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Predict each window's class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_windows, n_classes), or a list of them
+            (one per task)
+        """
+        check_is_fitted(self)
+        return self._pick("predict_proba", X)
