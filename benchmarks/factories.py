@@ -33,10 +33,15 @@ from tsclf.model_selection import LeaveOneConditionOut
 from tsclf.transformers import (
     AdaptiveScaler,
     BandEnergies,
+    CepstralCoefficients,
+    CepstralPrewhitening,
     CesiumFeatures,
     Envelope,
     EnvelopeSpectrum,
+    Flatten,
+    KurtogramBandpass,
     SpectrogramChannels,
+    SquaredEnvelopeSpectrum,
     WindowStandardizer,
 )
 
@@ -128,6 +133,70 @@ def vibration(context: Context) -> BaseEstimator:
         n_jobs=context.n_jobs,
         random_state=context.seed,
     )
+
+
+def envelope_spectra(
+    context: Context, carrier_bands=(1,), *, whiten: bool = True, kurtogram=False
+) -> BaseEstimator:
+    """Normalised squared envelope spectra up to 1 kHz for each carrier band
+    count, flattened: ``VibrationClassifier``'s invariant features, piece by
+    piece (whitened first, or band-passed by the kurtogram)."""
+    rate = context.sampling_rate
+    spectra = make_union(
+        *[
+            make_pipeline(
+                SquaredEnvelopeSpectrum(
+                    sampling_rate=rate, max_frequency=1000.0, n_carrier_bands=k
+                ),
+                Flatten(),
+            )
+            for k in carrier_bands
+        ]
+    )
+    before = [CepstralPrewhitening()] if whiten else []
+    if kurtogram:
+        before.append(KurtogramBandpass(sampling_rate=rate))
+    return make_pipeline(*before, spectra)
+
+
+def envelope_rf(**settings) -> Callable[[Context], BaseEstimator]:
+    def build(context: Context) -> BaseEstimator:
+        return make_pipeline(envelope_spectra(context, **settings), _forest(context))
+
+    return build
+
+
+def envelope_cepstrum_rf(context: Context) -> BaseEstimator:
+    """``VibrationClassifier``'s features, both kinds for every window, into
+    one forest: the classifier without its gate."""
+    features = make_union(
+        CepstralCoefficients(24), envelope_spectra(context, carrier_bands=(1, 4))
+    )
+    return make_pipeline(features, _forest(context))
+
+
+def shape_rf(context: Context) -> BaseEstimator:
+    """The gain-invariant spectral shape: 32 log band energies relative to
+    their mean, into a forest."""
+    shape = BandEnergies(n_bands=32, sampling_rate=context.sampling_rate, relative=True)
+    return make_pipeline(shape, _forest(context))
+
+
+def envelope_cnn_whitened(context: Context) -> BaseEstimator:
+    """The CNN on whitened windows' normalised squared envelope spectra, the
+    whole band's and 4 carrier bands' as 5 channels of 100 bins."""
+    spectra = make_union(
+        *[
+            SquaredEnvelopeSpectrum(
+                sampling_rate=context.sampling_rate,
+                max_frequency=1000.0,
+                n_carrier_bands=k,
+            )
+            for k in (1, 4)
+        ]
+    )
+    preprocessor = make_pipeline(CepstralPrewhitening(), spectra)
+    return deep_model(classification.CNNClassifier, preprocessor=preprocessor)(context)
 
 
 def spectral_rf_fine(context: Context) -> BaseEstimator:

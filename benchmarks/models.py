@@ -92,10 +92,14 @@ from benchmarks.factories import (
     cesium_rf,
     cesium_svc,
     deep_model,
+    envelope_cepstrum_rf,
     envelope_cnn,
+    envelope_cnn_whitened,
+    envelope_rf,
     minirocket,
     robust_augmentation,
     seed_ensemble,
+    shape_rf,
     spectral_mlp,
     spectral_rf,
     spectral_rf_fine,
@@ -165,6 +169,22 @@ MODELS: dict[str, ModelSpec] = {
     ),
     "minirocket": ModelSpec("anchor", minirocket),
     "vibration": ModelSpec("classical", vibration, vibration_only=True),
+    # VibrationClassifier piece by piece.
+    "ses-raw-rf": ModelSpec(
+        "classical", envelope_rf(whiten=False), vibration_only=True
+    ),
+    "ses-rf": ModelSpec("classical", envelope_rf(), vibration_only=True),
+    "kurtogram-ses-rf": ModelSpec(
+        "classical", envelope_rf(kurtogram=True), vibration_only=True
+    ),
+    "ses-cms-rf": ModelSpec(
+        "classical", envelope_rf(carrier_bands=(1, 4)), vibration_only=True
+    ),
+    "vibration-ungated": ModelSpec(
+        "classical", envelope_cepstrum_rf, vibration_only=True
+    ),
+    "shape-rf": ModelSpec("classical", shape_rf, vibration_only=True),
+    "cnn-ses": ModelSpec("deep", envelope_cnn_whitened, vibration_only=True),
     "mlp": ModelSpec("deep", deep_model(classification.MLPClassifier)),
     "cnn": ModelSpec("deep", deep_model(classification.CNNClassifier)),
     "resnet": ModelSpec("deep", deep_model(classification.ResNetClassifier)),
@@ -254,6 +274,7 @@ MODELS |= {
         "cnn-spectrogram",
         "cnn-spectrogram-mix",
         "cnn-spectrogram-mix-ensemble",
+        "cnn-ses",
     )
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sktime.transformations.series.summarize import SummaryTransformer
 
@@ -30,6 +31,21 @@ TEST_PARAMS: dict[str, dict[str, Any]] = {
     "BandEnergies": {"n_bands": 1},
     "EnvelopeSpectrum": {"n_bands": 1},
     "ShiftMonitor": {"features": BandEnergies(n_bands=1)},
+    "CepstralCoefficients": {"n_coefficients": 1},
+    "KurtogramBandpass": {"nperseg": (4,)},
+    # Orders up to about 50 of a 1 Hz shaft need a Nyquist frequency above 50.
+    "FaultFrequencyFeatures": {
+        "sampling_rate": 120.0,
+        "shaft_speed": 1.0,
+        "n_harmonics": 1,
+    },
+    "VibrationClassifier": {
+        "max_frequency": 0.5,
+        "carrier_bands": (1,),
+        "n_coefficients": 1,
+        "estimator": RandomForestClassifier(n_estimators=20, random_state=0),
+        "random_state": 0,
+    },
     "MLPClassifier": {**FAST_DEEP, "module__hidden_sizes": (16,)},
     "ResNetClassifier": {
         **FAST_DEEP,

@@ -218,6 +218,23 @@ class FaultFrequencyFeatures(TransformerMixin, BaseEstimator):
         self.n_channels_ = X.shape[1]
         return self
 
+    def fit_transform(self, X, y=None, shaft_speed=None) -> np.ndarray:
+        """Fit, then transform ``X`` with the same per-window speeds.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
+        y : ignored
+        shaft_speed : array-like of shape (n_windows,), default=None
+
+        Returns
+        -------
+        features : ndarray of shape (n_windows, 4 * n_harmonics * n_channels)
+        """
+        return self.fit(X, y, shaft_speed=shaft_speed).transform(
+            X, shaft_speed=shaft_speed
+        )
+
     def transform(self, X, shaft_speed=None) -> np.ndarray:
         """Return the peak at every harmonic of every fault frequency.
 

@@ -173,7 +173,7 @@ class CepstralPrewhitening(SeriesTransformer):
         if self.lifter is not None and self.lifter >= self.length_ // 2:
             raise ValueError(
                 f"lifter={self.lifter} must be below half the window length "
-                f"({self.length_} samples)."
+                f"({self.length_} feature(s), that is time steps)."
             )
         return self
 
@@ -250,8 +250,8 @@ class CepstralCoefficients(TransformerMixin, BaseEstimator):
         if self.n_coefficients > X.shape[2] // 2:
             raise ValueError(
                 f"n_coefficients={self.n_coefficients} is more than half the "
-                f"window length ({X.shape[2]} samples); use at most "
-                f"{X.shape[2] // 2}."
+                f"window length ({X.shape[2]} feature(s), that is time steps); use "
+                f"at most {X.shape[2] // 2}."
             )
         self.n_channels_ = X.shape[1]
         return self

@@ -204,7 +204,8 @@ class SquaredEnvelopeSpectrum(SeriesTransformer):
             raise ValueError(
                 f"{self.n_carrier_bands} carrier bands between {low:g} and "
                 f"{high:g} Hz are narrower than the FFT resolution "
-                f"({resolution:g} Hz) of {self.length_}-sample windows."
+                f"({resolution:g} Hz) of windows of {self.length_} feature(s) "
+                "(time steps)."
             )
         frequencies = np.fft.rfftfreq(self.length_, 1.0 / self.sampling_rate)[1:]
         self.orders_ = None
@@ -214,8 +215,8 @@ class SquaredEnvelopeSpectrum(SeriesTransformer):
             if self.frequencies_.size == 0:
                 raise ValueError(
                     f"max_frequency={self.max_frequency!r} Hz is below the FFT "
-                    f"resolution ({resolution:g} Hz) of {self.length_}-sample "
-                    "windows."
+                    f"resolution ({resolution:g} Hz) of windows of {self.length_} "
+                    "feature(s) (time steps)."
                 )
             return self
         speed = self._reference_speed(shaft_speed, _num_samples(X))
@@ -224,7 +225,8 @@ class SquaredEnvelopeSpectrum(SeriesTransformer):
         if self.orders_.size == 0 or self.max_order * speed > nyquist:
             raise ValueError(
                 f"max_order={self.max_order!r} at {speed:g} Hz must lie between "
-                f"the resolution ({step:g} orders) and the Nyquist frequency "
+                f"the resolution ({step:g} orders, for windows of {self.length_} "
+                f"feature(s), that is time steps) and the Nyquist frequency "
                 f"({nyquist / speed:g} orders)."
             )
         self.frequencies_ = self.orders_ * speed

@@ -183,7 +183,8 @@ class KurtogramBandpass(SeriesTransformer):
         ):
             raise ValueError(
                 "nperseg must be one or more integers between 4 and the window "
-                f"length ({self.length_}), got {self.nperseg!r}."
+                f"length ({self.length_} feature(s), that is time steps), got "
+                f"{self.nperseg!r}."
             )
         self.band_ = None
         if not self.per_window:

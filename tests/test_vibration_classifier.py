@@ -1,0 +1,143 @@
+"""VibrationClassifier: multi-task, the path gate, adapt, composition, saving."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from scipy import signal
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.multioutput import MultiOutputClassifier
+
+from tsclf.classification import VibrationClassifier
+from tsclf.export import load_model, save_model
+
+RATE = 12000.0
+T = np.arange(1200) / RATE
+RATES = {"inner": 160.0, "outer": 105.0, "ball": 140.0}
+
+
+def faults(n: int, seed: int = 0):
+    """Noise modulated at a fault's rate, through one resonance; two tasks:
+    the fault kind (its modulation rate) and its severity (the depth)."""
+    rng = np.random.default_rng(seed)
+    kinds = rng.choice(list(RATES), size=n)
+    severe = rng.choice(["mild", "severe"], size=n)
+    depth = np.where(severe == "severe", 1.0, 0.4)
+    rate = np.array([RATES[k] for k in kinds])
+    phase = rng.uniform(0, 2 * np.pi, size=n)[:, None]
+    modulation = 1 + depth[:, None] * np.cos(2 * np.pi * rate[:, None] * T + phase)
+    b, a = signal.iirpeak(3500, Q=4, fs=RATE)
+    X = signal.lfilter(b, a, modulation * rng.normal(size=(n, T.size)), axis=-1)
+    return X[:, np.newaxis], np.column_stack([kinds, severe])
+
+
+def another_path(X: np.ndarray) -> np.ndarray:
+    """Another sensor: a different resonance, a gain, some low-pass."""
+    b, a = signal.iirpeak(1800, Q=2, fs=RATE)
+    low_b, low_a = signal.butter(2, 5000, fs=RATE)
+    moved = signal.lfilter(b, a, X, axis=-1) + 0.2 * X
+    return 40.0 * signal.lfilter(low_b, low_a, moved, axis=-1)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = faults(240)
+    model = VibrationClassifier(sampling_rate=RATE, random_state=0, n_jobs=1)
+    return model.fit(X[:160], y[:160]), X, y
+
+
+def test_multi_task_predictions_and_probabilities(fitted):
+    model, X, y = fitted
+    predicted = model.predict(X[160:])
+    assert predicted.shape == (80, 2)
+    assert (predicted[:, 0] == y[160:, 0]).mean() > 0.9
+    proba = model.predict_proba(X[160:])
+    assert [p.shape for p in proba] == [(80, 3), (80, 2)]
+    np.testing.assert_allclose(proba[0].sum(axis=1), 1.0)
+    assert list(model.classes_[0]) == ["ball", "inner", "outer"]
+    assert model.score(X[160:], y[160:]) > 0.6  # joint accuracy
+
+
+def test_another_path_falls_back_to_the_invariant_features(fitted):
+    model, X, y = fitted
+    moved = another_path(X[160:])
+    inside = model.outside_training_path(X[160:])
+    outside = model.outside_training_path(moved)
+    assert inside.mean() < 0.1 and outside.mean() > 0.9
+    # the fault kind is read from the envelope whatever the path
+    assert (model.predict(moved)[:, 0] == y[160:, 0]).mean() > 0.85
+
+
+def test_adapt_re_centres_on_the_new_machine_and_opens_the_gate():
+    X, y = faults(240, seed=1)
+    model = VibrationClassifier(sampling_rate=RATE, random_state=0).fit(X, y)
+    new = another_path(faults(120, seed=2)[0])
+    assert model.outside_training_path(new).mean() > 0.9
+    model.adapt(new)
+    assert model.adapted_
+    assert model.outside_training_path(new).mean() < 0.1
+    np.testing.assert_allclose(
+        model.recentre_.transform(model._both(new)).mean(axis=0), 0.0, atol=1e-8
+    )
+    with pytest.raises(ValueError, match="at least 2 windows"):
+        model.adapt(new[:1])
+
+
+def test_clone_grid_search_and_pickling():
+    X, y = faults(120)
+    search = GridSearchCV(
+        VibrationClassifier(sampling_rate=RATE, random_state=0),
+        {"carrier_bands": [(1,), (1, 4)]},
+        cv=KFold(3),
+    ).fit(X, y)
+    assert search.best_params_["carrier_bands"] in [(1,), (1, 4)]
+    model = search.best_estimator_
+    again = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(again.predict(X), model.predict(X))
+    assert clone(model).get_params() == model.get_params()
+
+
+def test_same_seed_same_model():
+    X, y = faults(100)
+    first = VibrationClassifier(sampling_rate=RATE, random_state=3).fit(X, y)
+    second = VibrationClassifier(sampling_rate=RATE, random_state=3).fit(X, y)
+    np.testing.assert_array_equal(first.predict_proba(X)[0], second.predict_proba(X)[0])
+
+
+def test_save_and_load_in_the_deploy_format(tmp_path):
+    X, y = faults(100)
+    model = VibrationClassifier(sampling_rate=RATE, random_state=0).fit(X, y)
+    path = save_model(model, tmp_path / "vibration")
+    loaded = load_model(path)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_any_classifier_with_one_task_and_without_predict_proba():
+    X, y = faults(120)
+    model = VibrationClassifier(
+        sampling_rate=RATE,
+        estimator=MultiOutputClassifier(LogisticRegression(max_iter=500)),
+        random_state=0,
+    ).fit(X, y)
+    assert model.predict(X).shape == (120, 2)
+    one_task = VibrationClassifier(sampling_rate=RATE, random_state=0)
+    assert one_task.fit(X, y[:, 0]).predict(X).shape == (120,)
+    from sklearn.svm import LinearSVC
+
+    no_proba = VibrationClassifier(sampling_rate=RATE, estimator=LinearSVC())
+    assert not hasattr(no_proba, "predict_proba")
+    assert no_proba.fit(X, y[:, 0]).predict(X).shape == (120,)
+
+
+def test_refuses_a_max_frequency_above_nyquist_and_bad_carrier_bands():
+    X, y = faults(20)
+    with pytest.raises(ValueError, match="above the Nyquist frequency"):
+        VibrationClassifier(sampling_rate=1000.0).fit(X, y)
+    with pytest.raises(ValueError, match="carrier_bands must be one or more"):
+        VibrationClassifier(sampling_rate=RATE, carrier_bands=(0,)).fit(X, y)
+    with pytest.raises(ValueError, match="quantile"):
+        VibrationClassifier(sampling_rate=RATE, quantile=1.5).fit(X, y)
