@@ -13,13 +13,33 @@ from benchmarks.protocols import CWRU_PROTOCOLS, HEADLINE, SHIFT_PROTOCOLS
 from benchmarks.suites import ABLATION_STEPS
 from tsclf.datasets import TASKS as CWRU_TASKS
 
+#: CPU flags that decide how fast float32 and bfloat16 kernels run.
+SPEED_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")
+
+
+def cpu() -> str:
+    """The CPU model and its speed-relevant flags, from ``/proc/cpuinfo``."""
+    model, flags = platform.processor() or "unknown CPU", set()
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return model
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "model name":
+            model = value.strip()
+        elif key.strip() == "flags":
+            flags = set(value.split())
+    present = [flag for flag in SPEED_FLAGS if flag in flags]
+    return f"{model} (flags: {' '.join(present) or 'none of ' + ' '.join(SPEED_FLAGS)})"
+
 
 def machine() -> str:
     import torch
 
     cuda = torch.cuda.get_device_name() if torch.cuda.is_available() else "no CUDA"
     return (
-        f"{platform.platform()}, {os.cpu_count()} CPU cores, torch "
+        f"{platform.platform()}, {cpu()}, {os.cpu_count()} CPU cores, torch "
         f"{torch.__version__}, {cuda}"
     )
 

@@ -2,6 +2,7 @@
 
 from tsclf.metrics._plots import (
     plot_confusion_matrices,
+    plot_envelope_spectrum,
     plot_training_curves,
     plot_windows,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "multitask_classification_report",
     "multitask_scoring",
     "plot_confusion_matrices",
+    "plot_envelope_spectrum",
     "plot_training_curves",
     "plot_windows",
     "task_score",

@@ -213,3 +213,78 @@ def plot_windows(
         ax.set_title(title, fontsize=8, color="tab:red" if wrong else "black")
         ax.tick_params(labelsize=7)
     return figure
+
+
+def plot_envelope_spectrum(
+    frequencies,
+    spectrum,
+    fault_frequencies: dict[str, float] | None = None,
+    *,
+    n_harmonics: int = 3,
+    title: str | None = None,
+):
+    """Draw an envelope spectrum with a bearing's fault frequencies marked.
+
+    What the analyst reads to name a fault: the lines of the squared
+    envelope spectrum (:class:`~tsclf.transformers.SquaredEnvelopeSpectrum`)
+    against the characteristic frequencies and their harmonics
+    (:func:`~tsclf.transformers.bearing_frequencies`), each kind of fault in
+    its own colour, harmonics dashed.
+
+    Parameters
+    ----------
+    frequencies : array-like of shape (n_bins,)
+        Envelope frequencies (Hz or orders).
+    spectrum : array-like of shape (n_bins,)
+    fault_frequencies : dict of str to float, default=None
+        Name to frequency, in the unit of ``frequencies``.
+    n_harmonics : int, default=3
+        Harmonics marked for each fault frequency.
+    title : str, default=None
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclf.metrics import plot_envelope_spectrum
+    >>> frequencies = np.arange(1, 101) * 10.0
+    >>> spectrum = np.where(frequencies % 160 == 0, 5.0, 1.0)
+    >>> figure = plot_envelope_spectrum(frequencies, spectrum, {"BPFI": 160.0})
+    >>> figure.axes[0].get_legend().get_texts()[1].get_text()
+    'BPFI 160'
+    """
+    frequencies = np.asarray(frequencies, dtype=float).reshape(-1)
+    spectrum = np.asarray(spectrum, dtype=float).reshape(-1)
+    if frequencies.shape != spectrum.shape:
+        raise ValueError(
+            f"frequencies ({frequencies.size}) and spectrum ({spectrum.size}) "
+            "must have one value per bin each."
+        )
+    figure, (ax,) = _figure(1, 1, (7.0, 3.0))
+    ax.plot(frequencies, spectrum, color="black", lw=0.8, label="envelope spectrum")
+    colours = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple")
+    for (name, frequency), colour in zip(
+        (fault_frequencies or {}).items(), colours * 4, strict=False
+    ):
+        for harmonic in range(1, n_harmonics + 1):
+            at = frequency * harmonic
+            if at > frequencies.max():
+                break
+            ax.axvline(
+                at,
+                color=colour,
+                lw=1.0,
+                ls="-" if harmonic == 1 else "--",
+                alpha=0.8,
+                label=f"{name} {frequency:.4g}" if harmonic == 1 else None,
+            )
+    ax.set_xlim(0, frequencies.max())
+    ax.set_xlabel("envelope frequency")
+    ax.set_ylabel("squared envelope spectrum")
+    ax.legend(fontsize=8, loc="upper right")
+    if title:
+        ax.set_title(title, fontsize=9)
+    return figure
