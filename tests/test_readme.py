@@ -74,3 +74,14 @@ def test_the_configuration_for_other_machines_trains_and_adapts():
     after = model.adapt(2.0 * X).predict_proba(X[:5])
     assert not all(np.allclose(b, a) for b, a in zip(before, after, strict=True))
     assert model.predict(X).shape == y.shape
+
+
+def test_the_recommended_vibration_classifier_fits_predicts_and_adapts():
+    model, X, y, _ = _shift_configuration("VibrationClassifier")
+    model.set_params(random_state=0, n_jobs=1).fit(X, y)
+    assert model.predict(X).shape == y.shape
+    assert (model.predict(X) == y.to_numpy()).all(axis=1).mean() > 0.9
+    # Another gain: the cepstrum (without its 0th coefficient) and the
+    # normalised envelope spectra do not change, nor do the answers.
+    np.testing.assert_array_equal(model.predict(3.0 * X), model.predict(X))
+    assert model.adapt(X).adapted_

@@ -141,3 +141,10 @@ def test_refuses_a_max_frequency_above_nyquist_and_bad_carrier_bands():
         VibrationClassifier(sampling_rate=RATE, carrier_bands=(0,)).fit(X, y)
     with pytest.raises(ValueError, match="quantile"):
         VibrationClassifier(sampling_rate=RATE, quantile=1.5).fit(X, y)
+
+
+def test_onnx_export_says_what_it_takes_before_whether_fitted():
+    from tsclf.export import export_onnx
+
+    with pytest.raises(TypeError, match="deploy with tsclf.export.save_model"):
+        export_onnx(VibrationClassifier(), "unused.onnx")

@@ -108,12 +108,15 @@ def export_onnx(
     >>> metadata["classes"][1]
     ['B', 'IR', 'OR', 'n/a']
     """
-    check_is_fitted(estimator, "net_")
+    # The type first: an estimator of another kind is never "not fitted".
     if not isinstance(estimator, BaseDeepClassifier):
         raise TypeError(
-            "export_onnx takes a tsclf deep classifier, got "
-            f"{type(estimator).__name__}."
+            "export_onnx takes a fitted tsclf deep classifier (CNNClassifier, "
+            f"LITEClassifier, ...), got {type(estimator).__name__}. Forests and "
+            "feature pipelines (VibrationClassifier among them) deploy with "
+            "tsclf.export.save_model and load_model."
         )
+    check_is_fitted(estimator, "net_")
     path = Path(path)
     encoder = estimator.label_encoder_
     n_tasks = encoder.n_tasks_
