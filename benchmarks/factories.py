@@ -40,6 +40,7 @@ from tsclf.transformers import (
     EnvelopeSpectrum,
     Flatten,
     KurtogramBandpass,
+    SpectralShape,
     SpectrogramChannels,
     SquaredEnvelopeSpectrum,
     WindowStandardizer,
@@ -178,7 +179,7 @@ def envelope_cepstrum_rf(context: Context) -> BaseEstimator:
 def shape_rf(context: Context) -> BaseEstimator:
     """The gain-invariant spectral shape: 32 log band energies relative to
     their mean, into a forest."""
-    shape = BandEnergies(n_bands=32, sampling_rate=context.sampling_rate, relative=True)
+    shape = SpectralShape(n_bands=32, sampling_rate=context.sampling_rate)
     return make_pipeline(shape, _forest(context))
 
 

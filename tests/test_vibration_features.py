@@ -19,6 +19,7 @@ from tsclf.transformers import (
     CepstralPrewhitening,
     FaultFrequencyFeatures,
     KurtogramBandpass,
+    SpectralShape,
     SquaredEnvelopeSpectrum,
     bearing_frequencies,
     cepstral_prewhitening,
@@ -93,18 +94,21 @@ def test_gain_and_a_resonant_path_barely_move_the_invariant_features():
     line = np.flatnonzero(features[-1].frequencies_ == 110.0)[0]
     assert (after[:, :, line] > 3.0).mean() > 0.9
     # The raw spectral shape, by contrast, moves a lot under the same path.
-    shape = BandEnergies(n_bands=16, sampling_rate=RATE, relative=True).fit(X)
+    shape = SpectralShape(n_bands=16, sampling_rate=RATE).fit(X)
     raw_change = np.linalg.norm(shape.transform(moved) - shape.transform(X))
     assert raw_change / np.linalg.norm(shape.transform(X)) > 1.0
 
 
-def test_relative_band_energies_are_gain_invariant():
-    X = modulated_noise(90.0, n=5)
-    shape = BandEnergies(n_bands=8, sampling_rate=RATE, relative=True).fit(X)
+def test_spectral_shape_is_gain_invariant_and_centred_per_channel():
+    X = np.stack([modulated_noise(90.0, n=5), 3.0 * modulated_noise(60.0, n=5)], 1)
+    shape = SpectralShape(n_bands=8, sampling_rate=RATE).fit(X)
     np.testing.assert_allclose(shape.transform(X), shape.transform(0.01 * X), atol=1e-9)
-    np.testing.assert_allclose(shape.transform(X).sum(axis=1), 0.0, atol=1e-9)
-    with pytest.raises(ValueError, match="relative=True needs log=True"):
-        BandEnergies(relative=True, log=False).fit(X)
+    by_band = shape.transform(X).reshape(5, 8, 2)  # band-major, as BandEnergies
+    np.testing.assert_allclose(by_band.sum(axis=1), 0.0, atol=1e-9)
+    log_energies = BandEnergies(n_bands=8, sampling_rate=RATE).fit_transform(X)
+    np.testing.assert_allclose(
+        np.diff(by_band, axis=1), np.diff(log_energies.reshape(5, 8, 2), axis=1)
+    )
 
 
 def test_cepstral_coefficients_ignore_the_gain_and_see_the_path():

@@ -27,6 +27,7 @@ from tsclf.transformers._kurtogram import (
     spectral_kurtosis,
 )
 from tsclf.transformers._normalize import WindowStandardizer
+from tsclf.transformers._shape import SpectralShape
 from tsclf.transformers._spectral import (
     BandEnergies,
     EnvelopeSpectrum,
@@ -58,6 +59,7 @@ __all__ = [
     "KurtogramBandpass",
     "MagnitudeSpectrum",
     "STFTImage",
+    "SpectralShape",
     "SpectrogramChannels",
     "SquaredEnvelopeSpectrum",
     "WindowStandardizer",

@@ -117,7 +117,6 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
         "max_frequency": [Real, None],  # checked against the Nyquist frequency
         "band": ["array-like", None],  # EnvelopeSpectrum only
         "log": ["boolean"],
-        "relative": ["boolean"],  # BandEnergies only
     }
 
     def _check_params(self, length: int) -> np.ndarray:
@@ -186,9 +185,6 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
         )  # (n_series, n_channels, n_bands)
         if self.log:
             energies = np.log(energies + np.finfo(np.float64).tiny)
-        if getattr(self, "relative", False):
-            # Relative to the channel's mean band: a gain cancels.
-            energies = energies - energies.mean(axis=-1, keepdims=True)
         return energies.transpose(0, 2, 1).reshape(X.shape[0], -1)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
@@ -233,10 +229,6 @@ class BandEnergies(_SpectralBands):
     log : bool, default=True
         Return the natural log of the band power, which evens out the
         orders of magnitude between bands.
-    relative : bool, default=False
-        Subtract each channel's mean over its bands (of the log energies
-        with ``log``; needs ``log``): the spectral shape, which a gain of
-        the acquisition chain does not change.
 
     Attributes
     ----------
@@ -273,22 +265,11 @@ class BandEnergies(_SpectralBands):
         sampling_rate: float = 1.0,
         max_frequency: float | None = None,
         log: bool = True,
-        relative: bool = False,
     ) -> None:
         self.n_bands = n_bands
         self.sampling_rate = sampling_rate
         self.max_frequency = max_frequency
         self.log = log
-        self.relative = relative
-
-    def _check_params(self, length: int) -> np.ndarray:
-        edges = super()._check_params(length)
-        if self.relative and not self.log:
-            raise ValueError(
-                "relative=True needs log=True: the shape is the log band energies "
-                "relative to their mean."
-            )
-        return edges
 
     def _signal(self, X: np.ndarray) -> np.ndarray:
         return X
