@@ -30,6 +30,7 @@ TEST_PARAMS: dict[str, dict[str, Any]] = {
     # scikit-learn's checks use series of a few samples: one band fits.
     "BandEnergies": {"n_bands": 1},
     "EnvelopeSpectrum": {"n_bands": 1},
+    "SpectralShape": {"n_bands": 1},
     "ShiftMonitor": {"features": BandEnergies(n_bands=1)},
     "CepstralCoefficients": {"n_coefficients": 1},
     "KurtogramBandpass": {"nperseg": (4,)},

@@ -25,7 +25,7 @@ from tsclf.datasets import (
     make_forecasting_windows,
     make_windows,
 )
-from tsclf.deep import WeightAveraging
+from tsclf.deep import BaseDeepEstimator, WeightAveraging
 from tsclf.exceptions import (
     DivergenceError,
     NoValidationWarning,
@@ -52,7 +52,7 @@ DEEP = [
     getattr(module, name)
     for module in (classification, regression)
     for name in module.__all__
-    if name != "SeedEnsembleClassifier"
+    if issubclass(getattr(module, name), BaseDeepEstimator)
 ]
 # (setting, value, exception, message fragment): each is refused at fit.
 BAD_DEEP_SETTINGS = [
