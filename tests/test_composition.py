@@ -228,7 +228,9 @@ def test_macro_recall_is_the_mean_recall_over_classes():
     )
 
 
-@pytest.mark.parametrize("page", ["leakage.md", "deploy.md", "tune-and-scale.md"])
+@pytest.mark.parametrize(
+    "page", ["leakage.md", "deploy.md", "tune-and-scale.md", "bearings.md"]
+)
 def test_the_docs_examples_run_as_written(page):
     import doctest
     from pathlib import Path
