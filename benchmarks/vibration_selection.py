@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", type=Path, default=Path("results/vibration"))
     parser.add_argument(
-        "--cache", type=Path, default=Path("benchmarks/cache/vibration_selection.jsonl")
+        "--cache",
+        type=Path,
+        default=Path("benchmarks/records/vibration_selection.jsonl"),
     )
     parser.add_argument("--candidates", nargs="+", default=[*CANDIDATES, *ADAPTED])
     args = parser.parse_args(argv)
