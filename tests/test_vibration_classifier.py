@@ -148,3 +148,11 @@ def test_onnx_export_says_what_it_takes_before_whether_fitted():
 
     with pytest.raises(TypeError, match="deploy with"):
         export_onnx(VibrationClassifier(), "unused.onnx")
+
+
+def test_save_model_refuses_an_unfitted_model(tmp_path):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="not fitted"):
+        save_model(VibrationClassifier(), tmp_path / "unfitted")
+    assert not (tmp_path / "unfitted").exists()

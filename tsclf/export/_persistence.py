@@ -29,6 +29,7 @@ from typing import Any
 import sklearn
 import torch
 from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 import tsclf
 from tsclf.deep._engine import BaseDeepEstimator
@@ -90,6 +91,12 @@ def save_model(estimator: BaseEstimator, path: str | Path) -> Path:
     -------
     path : Path
 
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        When ``estimator`` is not fitted: an unfitted model would load back
+        as one that cannot predict.
+
     See Also
     --------
     load_model : Read it back.
@@ -118,6 +125,7 @@ def save_model(estimator: BaseEstimator, path: str | Path) -> Path:
     """
     import skops.io as sio
 
+    check_is_fitted(estimator)
     path = Path(path)
     networks = [
         found
