@@ -121,6 +121,21 @@ def test_a_callback_still_stops_training_quietly_with_keyboard_interrupt():
     assert clf.fit(X, y).n_epochs_ == 2
 
 
+def test_ctrl_c_inside_a_callback_is_not_a_callback_stop(ctrl_c_raises):
+    # A signal can land while a callback runs (the epoch row being printed);
+    # its KeyboardInterrupt must stop fit, not end training quietly.
+    class CtrlCAtEpochTwo(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            if len(net.history) == 2:
+                signal.raise_signal(signal.SIGINT)
+
+    X, y = make_spike_anomaly(n_samples=80, random_state=0)
+    clf = MLPClassifier(max_epochs=5, callbacks=[CtrlCAtEpochTwo()], random_state=0)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_progress_bar_with_verbose_2(capsys):
     X, y = make_spike_anomaly(n_samples=100, random_state=0)
     clf = MLPClassifier(max_epochs=2, random_state=0, verbose=2).fit(X, y)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import signal
+import threading
+
 import torch
 from skorch import NeuralNet
 from skorch.dataset import unpack_data
@@ -27,6 +32,37 @@ def check_precision(precision: str, device: str) -> None:
             f"precision='bfloat16' requested, but {device} does not support "
             "bfloat16; use precision='float16'."
         )
+
+
+def _note_then_handle(net, handler, signum, frame):
+    net._signalled = True
+    return handler(signum, frame)
+
+
+@contextlib.contextmanager
+def _noting_signals(net):
+    """Mark ``net._signalled`` when SIGINT or SIGTERM arrives during training.
+
+    A signal's ``KeyboardInterrupt`` can surface inside a callback (while
+    the epoch row is printed, say), where it looks like a callback's own
+    request to stop; the mark tells them apart. Only Python-level handlers
+    are wrapped, and only in the main thread, where signals are handled.
+    """
+    net._signalled = False
+    wrapped = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(signum)
+            if callable(handler):
+                wrapped[signum] = handler
+                signal.signal(
+                    signum, functools.partial(_note_then_handle, net, handler)
+                )
+    try:
+        yield
+    finally:
+        for signum, handler in wrapped.items():
+            signal.signal(signum, handler)
 
 
 class PrecisionNet(NeuralNet):
@@ -68,13 +104,15 @@ class PrecisionNet(NeuralNet):
         try:
             super().notify(method_name, **cb_kwargs)
         except KeyboardInterrupt:
-            self._stopped_by_callback = True
+            # A callback's stop, unless a signal raised it during the call.
+            self._stopped_by_callback = not getattr(self, "_signalled", False)
             raise
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         self._stopped_by_callback = False
         try:
-            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+            with _noting_signals(self):
+                return super().fit_loop(X, y, epochs=epochs, **fit_params)
         except KeyboardInterrupt as interrupt:
             if not self._stopped_by_callback:
                 self._interrupt = interrupt  # skorch's partial_fit swallows it
