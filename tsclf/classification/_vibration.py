@@ -107,7 +107,8 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         the training windows, or on a new machine's after ``adapt``, before
         ``path_estimator_``.
     monitor_ : ShiftMonitor
-        Marks windows outside the training path.
+        Marks windows outside the training path; it reads their path
+        signature, one series per window.
     invariant_estimator_, path_estimator_ : classifier
         The classifier on the invariant features, and on both.
     classes_ : ndarray or list of ndarray
@@ -218,13 +219,15 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         )
         invariant = self.invariant_features_.fit_transform(X)
         self.path_features_ = CepstralCoefficients(self.n_coefficients).fit(X)
-        both = np.hstack([self.path_features_.transform(X), invariant])
+        signature = self.path_features_.transform(X)
+        both = np.hstack([signature, invariant])
         self.recentre_ = AdaptiveScaler(with_std=self.adapt_scale).fit(both)
+        # The monitor reads the signature computed here, as one series each.
         self.monitor_ = ShiftMonitor(
-            features=CepstralCoefficients(self.n_coefficients),
+            features=Flatten(),
             quantile=self.quantile,
             random_state=self.random_state,
-        ).fit(X)
+        ).fit(signature[:, np.newaxis])
         estimator = self.estimator
         if estimator is None:
             estimator = RandomForestClassifier(
@@ -262,15 +265,15 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
             raise ValueError(
                 f"adapt needs at least 2 windows of the new machine, got {X.shape[0]}."
             )
-        self.recentre_.adapt(self._both(X))
-        self.monitor_.adapt(X)
+        signature, invariant = self._features(X)
+        self.recentre_.adapt(np.hstack([signature, invariant]))
+        self.monitor_.adapt(signature[:, np.newaxis])
         self.adapted_ = True
         return self
 
-    def _both(self, X: np.ndarray) -> np.ndarray:
-        return np.hstack(
-            [self.path_features_.transform(X), self.invariant_features_.transform(X)]
-        )
+    def _features(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the path signature and the invariant features of ``X``."""
+        return self.path_features_.transform(X), self.invariant_features_.transform(X)
 
     def outside_training_path(self, X) -> np.ndarray:
         """Whether each window lies outside the training (or adapted) path.
@@ -285,15 +288,15 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
             True where the invariant features alone decide.
         """
         check_is_fitted(self)
-        return self.monitor_.check(validate_series(self, X, reset=False)).outside
+        signature = self.path_features_.transform(validate_series(self, X, reset=False))
+        return self.monitor_.check(signature[:, np.newaxis]).outside
 
     def _pick(self, method: str, X):
-        X = validate_series(self, X, reset=False)
-        outside = self.monitor_.check(X).outside
-        both = self._both(X)
-        invariant = both[:, self.path_features_.n_channels_ * self.n_coefficients :]
+        signature, invariant = self._features(validate_series(self, X, reset=False))
+        outside = self.monitor_.check(signature[:, np.newaxis]).outside
+        both = self.recentre_.transform(np.hstack([signature, invariant]))
         alone = getattr(self.invariant_estimator_, method)(invariant)
-        path = getattr(self.path_estimator_, method)(self.recentre_.transform(both))
+        path = getattr(self.path_estimator_, method)(both)
         if isinstance(alone, list):
             return [
                 np.where(outside[:, np.newaxis], a, p)

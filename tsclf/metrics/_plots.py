@@ -8,6 +8,7 @@ making many.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -265,9 +266,11 @@ def plot_envelope_spectrum(
         )
     figure, (ax,) = _figure(1, 1, (7.0, 3.0))
     ax.plot(frequencies, spectrum, color="black", lw=0.8, label="envelope spectrum")
-    colours = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple")
+    colours = itertools.cycle(
+        ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple")
+    )
     for (name, frequency), colour in zip(
-        (fault_frequencies or {}).items(), colours * 4, strict=False
+        (fault_frequencies or {}).items(), colours, strict=False
     ):
         for harmonic in range(1, n_harmonics + 1):
             at = frequency * harmonic

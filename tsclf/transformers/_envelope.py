@@ -55,19 +55,30 @@ def squared_envelope_spectrum(
     100.0
     """
     X = np.asarray(X, dtype=np.float64)
+    spectra = _envelope_spectra(X, sampling_rate, [band])[..., 0, :]
+    return np.fft.rfftfreq(X.shape[-1], 1.0 / sampling_rate), spectra
+
+
+def _envelope_spectra(X: np.ndarray, sampling_rate: float, bands) -> np.ndarray:
+    """Squared envelope spectra of ``X`` demodulated in each of ``bands``.
+
+    One forward FFT serves every band. Returns an array of shape
+    ``(..., len(bands), length // 2 + 1)``; a band of None takes all.
+    """
     length = X.shape[-1]
     spectrum = np.fft.fft(X, axis=-1)
     frequencies = np.fft.fftfreq(length, 1.0 / sampling_rate)
-    analytic = np.where(frequencies > 0, 2.0, 0.0)
-    analytic[0] = 1.0
-    if band is not None:
-        analytic[(np.abs(frequencies) < band[0]) | (np.abs(frequencies) > band[1])] = 0
-    squared = np.abs(np.fft.ifft(spectrum * analytic, axis=-1)) ** 2
-    squared -= squared.mean(axis=-1, keepdims=True)
-    return (
-        np.fft.rfftfreq(length, 1.0 / sampling_rate),
-        np.abs(np.fft.rfft(squared, axis=-1)) / length,
-    )
+    spectra = []
+    for band in bands:
+        analytic = np.where(frequencies > 0, 2.0, 0.0)
+        analytic[0] = 1.0
+        if band is not None:
+            outside = (np.abs(frequencies) < band[0]) | (np.abs(frequencies) > band[1])
+            analytic[outside] = 0
+        squared = np.abs(np.fft.ifft(spectrum * analytic, axis=-1)) ** 2
+        squared -= squared.mean(axis=-1, keepdims=True)
+        spectra.append(np.abs(np.fft.rfft(squared, axis=-1)) / length)
+    return np.stack(spectra, axis=-2)
 
 
 class SquaredEnvelopeSpectrum(SeriesTransformer):
@@ -291,14 +302,9 @@ class SquaredEnvelopeSpectrum(SeriesTransformer):
         X = self._checked(X)
         check_is_fitted(self, "frequencies_")
         n_windows, n_channels, length = X.shape
-        spectra = np.stack(
-            [
-                squared_envelope_spectrum(X, self.sampling_rate, (low, high))[1]
-                for low, high in zip(
-                    self.carrier_edges_[:-1], self.carrier_edges_[1:], strict=True
-                )
-            ],
-            axis=2,
+        bands = zip(self.carrier_edges_[:-1], self.carrier_edges_[1:], strict=True)
+        spectra = _envelope_spectra(
+            np.asarray(X, dtype=np.float64), self.sampling_rate, list(bands)
         )  # (n_windows, n_channels, n_carrier_bands, length // 2 + 1)
         all_frequencies = np.fft.rfftfreq(length, 1.0 / self.sampling_rate)
         if self.orders_ is not None and shaft_speed is not None:
