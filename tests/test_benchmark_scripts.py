@@ -21,6 +21,7 @@ from benchmarks import (
     precision_speed,
     recurrent_spike,
     resnet_epoch_speed,
+    shaft_speed,
     shift_monitor,
 )
 from tsclf.classification import CNNClassifier
@@ -177,3 +178,13 @@ def test_shift_monitor_warns_across_sensors_not_across_loads(shared_cwru, tmp_pa
     assert "True" not in control  # held-out recordings never warn
     assert table["minirocket"].isna().all()  # an empty cache: no score invented
     assert "## No shift" in (tmp_path / "summary.md").read_text()
+
+
+def test_shaft_speed_compares_estimates_with_the_recorded_rpm(
+    shared_cwru, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(shaft_speed, "LENGTHS", (12000,))
+    results = shaft_speed.main(["--results", str(tmp_path)])
+    assert results["window_s"].tolist() == [1.0]
+    assert results.loc[0, "within_1_percent"] > 0.9
+    assert "the rpm each file records" in (tmp_path / "summary.md").read_text()

@@ -158,3 +158,20 @@ def test_save_model_refuses_an_unfitted_model(tmp_path):
     with pytest.raises(NotFittedError, match="not fitted"):
         save_model(VibrationClassifier(), tmp_path / "unfitted")
     assert not (tmp_path / "unfitted").exists()
+
+
+def test_raw_envelope_adds_the_recorded_windows_spectrum_and_keeps_the_gain_out():
+    X, y = faults(120)
+    plain = VibrationClassifier(sampling_rate=RATE, random_state=0).fit(X, y)
+    raw = VibrationClassifier(sampling_rate=RATE, raw_envelope=True, random_state=0)
+    raw.fit(X, y)
+    n_bins = plain.invariant_features_.transform(X[:1]).shape[1] // 5  # 1 + 4 bands
+    features = raw.invariant_features_.transform(X)
+    assert (
+        features.shape[1]
+        == plain.invariant_features_.transform(X[:1]).shape[1] + n_bins
+    )
+    np.testing.assert_allclose(
+        raw.invariant_features_.transform(7.0 * X), features, rtol=1e-6
+    )
+    assert (raw.predict(another_path(X))[:, 0] == y[:, 0]).mean() > 0.85

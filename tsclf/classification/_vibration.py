@@ -48,7 +48,11 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
       whole band and over ``k`` equal carrier bands for each ``k`` in
       ``carrier_bands``, each normalised by its mean
       (:class:`~tsclf.transformers.SquaredEnvelopeSpectrum`). A fault's
-      impact rate shows whatever the path.
+      impact rate shows whatever the path. With ``raw_envelope``, the
+      normalised squared envelope spectrum of the windows as recorded joins
+      them: the gain still cancels, and the carriers that the path favours
+      weigh more (chosen on validation data: another sensor of the
+      training recordings, ``python -m benchmarks.vibration_selection``).
     - **the path signature**: the low real-cepstrum coefficients
       (:class:`~tsclf.transformers.CepstralCoefficients`), the smooth
       spectral shape. On the training path it tells loads, sizes and
@@ -77,6 +81,10 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         lie below about 1 kHz for shafts up to 3,600 rpm.
     carrier_bands : tuple of int, default=(1, 4)
         For each ``k``, the envelope spectra of ``k`` equal carrier bands.
+    raw_envelope : bool, default=False
+        Whether the invariant features also hold the normalised squared
+        envelope spectrum of the windows as recorded (not whitened), over
+        the whole band up to ``max_frequency``.
     n_coefficients : int, default=24
         Cepstrum coefficients of the path signature.
     quantile : float, default=0.999
@@ -99,8 +107,9 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
 
     Attributes
     ----------
-    invariant_features_ : Pipeline
-        Whitening, then the normalised envelope spectra, flattened.
+    invariant_features_ : Pipeline or FeatureUnion
+        Whitening, then the normalised envelope spectra, flattened; with
+        ``raw_envelope``, beside the raw windows' spectrum.
     path_features_ : CepstralCoefficients
     recentre_ : AdaptiveScaler
         Centres (and with ``adapt_scale`` scales) both kinds of features on
@@ -144,6 +153,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         "sampling_rate": SAMPLING_RATE,
         "max_frequency": [Interval(Real, 0, None, closed="neither")],
         "carrier_bands": ["array-like"],
+        "raw_envelope": ["boolean"],
         "n_coefficients": [Interval(Integral, 1, None, closed="left")],
         "quantile": [Interval(Real, 0.5, 1, closed="neither")],
         "adapt_scale": ["boolean"],
@@ -157,6 +167,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         sampling_rate: float = 1.0,
         max_frequency: float = 1000.0,
         carrier_bands: tuple[int, ...] = (1, 4),
+        raw_envelope: bool = False,
         n_coefficients: int = 24,
         quantile: float = 0.999,
         adapt_scale: bool = False,
@@ -167,6 +178,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         self.sampling_rate = sampling_rate
         self.max_frequency = max_frequency
         self.carrier_bands = carrier_bands
+        self.raw_envelope = raw_envelope
         self.n_coefficients = n_coefficients
         self.quantile = quantile
         self.adapt_scale = adapt_scale
@@ -203,20 +215,14 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
                 f"{self.sampling_rate:g}); pass the windows' sampling_rate, or a "
                 "lower max_frequency."
             )
-        spectra = [
-            make_pipeline(
-                SquaredEnvelopeSpectrum(
-                    sampling_rate=self.sampling_rate,
-                    max_frequency=self.max_frequency,
-                    n_carrier_bands=int(k),
-                ),
-                Flatten(),
-            )
-            for k in bands.tolist()
-        ]
+        spectra = [self._envelope_spectrum(int(k)) for k in bands.tolist()]
         self.invariant_features_ = make_pipeline(
             CepstralPrewhitening(), make_union(*spectra)
         )
+        if self.raw_envelope:
+            self.invariant_features_ = make_union(
+                self.invariant_features_, self._envelope_spectrum(1)
+            )
         invariant = self.invariant_features_.fit_transform(X)
         self.path_features_ = CepstralCoefficients(self.n_coefficients).fit(X)
         signature = self.path_features_.transform(X)
@@ -241,6 +247,17 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         self.classes_ = self.path_estimator_.classes_
         self.adapted_ = False
         return self
+
+    def _envelope_spectrum(self, n_carrier_bands: int):
+        """Normalised squared envelope spectra up to ``max_frequency``, flat."""
+        return make_pipeline(
+            SquaredEnvelopeSpectrum(
+                sampling_rate=self.sampling_rate,
+                max_frequency=self.max_frequency,
+                n_carrier_bands=n_carrier_bands,
+            ),
+            Flatten(),
+        )
 
     def adapt(self, X) -> VibrationClassifier:
         """Re-centre the features on unlabelled windows of a new machine.

@@ -39,6 +39,7 @@ from tsclf.transformers._spectrum_series import (
     MagnitudeSpectrum,
     SpectrogramChannels,
 )
+from tsclf.transformers._speed import estimate_shaft_speed
 from tsclf.transformers._stft import STFTImage, stft_magnitude
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "band_energies",
     "bearing_frequencies",
     "cepstral_prewhitening",
+    "estimate_shaft_speed",
     "kurtogram",
     "real_cepstrum",
     "spectral_kurtosis",
