@@ -103,6 +103,24 @@ def test_a_tsclf_classifier_sits_in_an_sktime_pipeline():
     assert pipeline.classifier_.estimator_.n_timepoints_ == 60  # padded first
 
 
+def test_the_sktime_adapter_fits_several_tasks_as_one_multi_task_estimator():
+    import pandas as pd
+
+    from tsclf.datasets import make_spike_anomaly
+
+    X, y = make_spike_anomaly(n_samples=20, random_state=0)
+    tasks = np.column_stack([y, np.where(y == y[0], "same", "other")])
+    clf = SktimeClassifier(tiny(CNNClassifier, max_epochs=1, validation=None))
+    clf.fit(X, pd.DataFrame(tasks, columns=["anomaly", "kind"]))
+    # one network with a head per task, not one copy per column
+    assert clf.estimator_.n_tasks_ == 2
+    assert clf.predict(X).shape == (20, 2)
+    with pytest.raises(NotImplementedError, match="one array per task"):
+        clf.predict_proba(X)
+    assert [p.shape for p in clf.estimator_.predict_proba(X)] == [(20, 2), (20, 2)]
+    assert clf.fit(X, y).predict_proba(X).shape == (20, 2)
+
+
 def test_the_sktime_adapter_passes_sktime_checks():
     from sktime.utils.estimator_checks import check_estimator
 

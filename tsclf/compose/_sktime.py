@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
 from sklearn.base import clone
 from sktime.classification.base import BaseClassifier
 
@@ -16,7 +17,9 @@ class SktimeClassifier(BaseClassifier):
     sktime panel format); a scikit-learn estimator has none of it. This
     adapter fits a clone of ``estimator`` on the series as a numpy array of
     shape (n_series, n_channels, length), which sktime converts any of its
-    panel formats to, and predicts with it. One task (a 1-D ``y``).
+    panel formats to, and predicts with it. Several tasks (a 2-D ``y``)
+    go to one estimator, which a tsclf classifier fits as one network with
+    a head per task; ``predict_proba`` is then read from ``estimator_``.
 
     Parameters
     ----------
@@ -45,7 +48,8 @@ class SktimeClassifier(BaseClassifier):
 
     _tags: ClassVar[dict] = {
         "X_inner_mtype": "numpy3D",
-        "y_inner_mtype": "numpy1D",
+        "y_inner_mtype": "numpy2D",
+        "capability:multioutput": True,
         "capability:multivariate": True,
         "capability:predict_proba": True,
         "authors": "tsclf developers",
@@ -58,13 +62,22 @@ class SktimeClassifier(BaseClassifier):
         super().__init__()
 
     def _fit(self, X, y) -> SktimeClassifier:
-        self.estimator_ = clone(self.estimator).fit(X, y)
+        # One estimator for every task (a tsclf network: one head per task);
+        # sktime would otherwise fit an unrelated copy per column.
+        self.estimator_ = clone(self.estimator).fit(
+            X, y[:, 0] if y.shape[1] == 1 else y
+        )
         return self
 
     def _predict(self, X):
-        return self.estimator_.predict(X)
+        return np.asarray(self.estimator_.predict(X)).reshape(len(X), -1)
 
     def _predict_proba(self, X):
+        if not self._y_metadata["is_univariate"]:
+            raise NotImplementedError(
+                "predict_proba of several tasks: call predict_proba on the "
+                "fitted estimator_, which returns one array per task."
+            )
         # sktime orders the columns by its sorted classes_, as scikit-learn does.
         return self.estimator_.predict_proba(X)
 
