@@ -145,6 +145,15 @@ def test_stratified_group_split_refuses_a_lone_class():
         next(StratifiedGroupShuffleSplit().split(np.zeros(4), y, groups))
 
 
+def test_a_stratified_group_split_too_small_says_sizes_count_recordings():
+    y = np.repeat(np.arange(15), 20)
+    groups = np.repeat(np.arange(30), 10)
+    with pytest.raises(
+        ValueError, match="30 groups .* Sizes count groups, not samples"
+    ):
+        train_test_split_by_group(y, groups=groups, stratify=y, test_size=0.3)
+
+
 def test_train_test_split_by_group_returns_aligned_parts(windows):
     X_tr, X_te, y_tr, y_te, g_tr, g_te = train_test_split_by_group(
         windows.X,

@@ -109,7 +109,17 @@ class StratifiedGroupShuffleSplit(BaseCrossValidator):
             random_state=check_random_state(self.random_state),
         )
         names = labels.index.to_numpy()
-        for train_groups, test_groups in splitter.split(names, labels.to_numpy()):
+        try:
+            splits = list(splitter.split(names, labels.to_numpy()))
+        except ValueError as error:
+            # scikit-learn counts what it splits: here groups, not samples.
+            raise ValueError(
+                f"Splitting {names.size} groups (recordings) of "
+                f"{labels.nunique()} classes by class ({error}). Sizes count "
+                "groups, not samples: each side needs at least one group per "
+                "class; raise test_size (or train_size), or use fewer classes."
+            ) from error
+        for train_groups, test_groups in splits:
             yield (
                 np.flatnonzero(np.isin(groups, names[train_groups])),
                 np.flatnonzero(np.isin(groups, names[test_groups])),
