@@ -229,3 +229,16 @@ def test_fits_overlapping_in_threads_are_told_they_are_not_reproducible():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ThreadedFitWarning)
         CNNClassifier(max_epochs=1, validation=None, random_state=0).fit(X, y)
+
+
+def test_a_group_splitter_without_groups_says_how_groups_reach_fit():
+    from sklearn.model_selection import GroupShuffleSplit
+
+    X, y = make_spike_anomaly(n_samples=40, random_state=0)
+    net = tiny(
+        CNNClassifier, max_epochs=1, validation=GroupShuffleSplit(test_size=0.25)
+    )
+    with pytest.raises(ValueError, match="splits by groups.*metadata routing"):
+        net.fit(X, y)
+    groups = np.repeat(np.arange(8), 5)
+    assert net.fit(X, y, groups=groups).history_[-1]["valid_loss"] > 0

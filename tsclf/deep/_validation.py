@@ -58,7 +58,8 @@ def validation_split(estimator, n_samples: int, y_split, groups, rng, conditions
                 "stopping would judge the network on recordings it trains on. Pass "
                 "groups= to fit (inside a search or cross_validate: enable "
                 "metadata routing, tsclf estimators request groups by default), or "
-                "set validation to a splitter; see "
+                "set validation to a splitter (one that splits by groups needs "
+                "them too); see "
                 "tsclf.exceptions.UngroupedValidationWarning.",
                 UngroupedValidationWarning,
                 stacklevel=4,
@@ -66,9 +67,20 @@ def validation_split(estimator, n_samples: int, y_split, groups, rng, conditions
         test_size = 0.2 if isinstance(setting, str) else float(setting)
         setting = ValidationSplit(test_size, random_state=rng)
     extra = {} if conditions is None else {"conditions": np.asarray(conditions)}
-    split = next(
-        iter(setting.split(np.zeros(n_samples), y_split, groups, **extra)), None
-    )
+    try:
+        split = next(
+            iter(setting.split(np.zeros(n_samples), y_split, groups, **extra)), None
+        )
+    except ValueError as error:
+        if groups is not None or "groups" not in str(error):
+            raise
+        raise ValueError(
+            f"validation={setting!r} splits by groups, but {name}.fit got none: "
+            "pass groups= to fit. Inside a search or cross_validate, groups "
+            "reach the estimator only under metadata routing "
+            "(sklearn.set_config(enable_metadata_routing=True); tsclf "
+            "estimators request them by default)."
+        ) from error
     if split is None:
         n_groups = "no" if groups is None else len(np.unique(groups))
         warnings.warn(
