@@ -239,3 +239,18 @@ def test_cross_validate_of_a_feature_pipeline_on_a_dask_cluster(cwru, cluster):
             model, X, y["location"], groups=groups, cv=GroupKFold(3), n_jobs=-1
         )
     np.testing.assert_array_equal(distributed["test_score"], serial["test_score"])
+
+
+def test_sktime_features_come_out_as_pandas_when_asked(cwru):
+    from sktime.transformations.panel.rocket import MiniRocketMultivariate
+    from sktime.transformations.series.exponent import ExponentTransformer
+
+    X, _, _ = cwru
+    step = SktimeTransformer(MiniRocketMultivariate(num_kernels=84, random_state=0))
+    table = step.set_output(transform="pandas").fit_transform(X[:10])
+    assert table.shape == (10, 84)
+    assert list(table.columns) == list(step.get_feature_names_out())
+    assert table.columns[0] == "sktimetransformer0"
+    series = SktimeTransformer(ExponentTransformer()).fit(X[:5])
+    with pytest.raises(ValueError, match="no feature names and no pandas output"):
+        series.set_output(transform="pandas").transform(X[:5])

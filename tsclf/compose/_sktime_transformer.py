@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.utils.validation import validate_series
 
 
-class SktimeTransformer(TransformerMixin, BaseEstimator):
+class SktimeTransformer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """Run an sktime transformer (MiniRocket, Rocket, ...) as a scikit-learn step.
 
     scikit-learn 1.9's ``Pipeline`` sets and deletes an attribute on each of
@@ -23,7 +29,9 @@ class SktimeTransformer(TransformerMixin, BaseEstimator):
     plain scikit-learn transformer that fits a clone of the sktime object
     inside, so the Pipeline never touches the sktime object. It also
     returns numpy arrays: a table (n_series, n_features) for
-    series-to-features transformers, a 3-D array for series-to-series ones.
+    series-to-features transformers (a DataFrame after
+    ``set_output(transform="pandas")``), a 3-D array for series-to-series
+    ones.
 
     Parameters
     ----------
@@ -79,7 +87,40 @@ class SktimeTransformer(TransformerMixin, BaseEstimator):
         X = validate_series(self, X, reset=True, dtype=np.float64)
         self.transformer_ = self.transformer.clone()
         self.transformer_.fit(X, None if y is None else np.asarray(y))
+        if not self._to_series():
+            # Feature names (for set_output) need the width: one series shows it.
+            self._n_features_out = np.shape(self.transformer_.transform(X[:1]))[1]
         return self
+
+    def _to_series(self) -> bool:
+        return self.transformer_.get_tag("scitype:transform-output") == "Series"
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names of the features: ``sktimetransformer0``, ``sktimetransformer1``...
+
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        names : ndarray of str
+
+        Raises
+        ------
+        ValueError
+            For a series-to-series transformer, whose 3-D output has no
+            feature columns (and so no pandas output).
+        """
+        check_is_fitted(self, "transformer_")
+        if self._to_series():
+            raise ValueError(
+                f"{type(self.transformer_).__name__} returns series (3-D "
+                "windows), which have no feature names and no pandas output; "
+                "set_output(transform='pandas') applies to series-to-features "
+                "transformers."
+            )
+        return super().get_feature_names_out(input_features)
 
     def transform(self, X) -> np.ndarray:
         """Transform the series with the fitted sktime transformer.
@@ -95,7 +136,7 @@ class SktimeTransformer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "transformer_")
         X = validate_series(self, X, reset=False, dtype=np.float64)
         Xt = self.transformer_.transform(X)
-        if self.transformer_.get_tag("scitype:transform-output") == "Series":
+        if self._to_series():
             from sktime.datatypes import convert_to
 
             return np.asarray(convert_to(Xt, to_type="numpy3D"), dtype=np.float64)
