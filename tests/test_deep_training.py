@@ -238,7 +238,7 @@ def test_a_group_splitter_without_groups_says_how_groups_reach_fit():
     net = tiny(
         CNNClassifier, max_epochs=1, validation=GroupShuffleSplit(test_size=0.25)
     )
-    with pytest.raises(ValueError, match="splits by groups.*metadata routing"):
+    with pytest.raises(ValueError, match=r"splits by groups.*metadata routing"):
         net.fit(X, y)
     groups = np.repeat(np.arange(8), 5)
     assert net.fit(X, y, groups=groups).history_[-1]["valid_loss"] > 0

@@ -149,7 +149,7 @@ def test_a_stratified_group_split_too_small_says_sizes_count_recordings():
     y = np.repeat(np.arange(15), 20)
     groups = np.repeat(np.arange(30), 10)
     with pytest.raises(
-        ValueError, match="30 groups .* Sizes count groups, not samples"
+        ValueError, match=r"30 groups .* Sizes count groups, not samples"
     ):
         train_test_split_by_group(y, groups=groups, stratify=y, test_size=0.3)
 
