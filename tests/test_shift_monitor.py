@@ -66,7 +66,9 @@ def test_another_load_is_inside_the_range_another_sensor_is_not(loads):
     assert report.share_outside > 0.9 and report.p_value < 1e-10
     # The features that moved most are the damped bands, and they fell.
     for name, move in report.moved:
-        low = float(name.split("_")[1].split("-")[0])  # band_<low>-<high>Hz_ch0
+        # band_<low>-<high>fs_ch0: no sampling rate given, so fractions of it
+        assert name.endswith("fs_ch0")
+        low = float(name.split("_")[1].split("-")[0])
         assert low >= 0.15 and move < 0  # edges on a 0-0.5 scale: > 1.8 kHz
 
 
@@ -235,3 +237,15 @@ def test_groups_reach_the_calibration_in_a_pipeline():
         make_pipeline(ShiftMonitor(cv=GroupKFold(4)), LogisticRegression()).fit(
             train, y
         )
+
+
+def test_one_window_never_warns_but_its_distance_says_where_it_lies(loads):
+    X_train, _, X_new, _ = loads
+    monitor = ShiftMonitor(random_state=0).fit(X_train)
+    far = X_new[:1] * 100.0
+    report = monitor.check(far)
+    assert report.outside[0] and not report.shifted  # p = 0.01 alone
+    assert report.distance[0] > 1.0
+    near = monitor.check(X_new[:50])
+    np.testing.assert_array_equal(near.outside, near.distance > 1.0)
+    assert monitor.check(np.concatenate([far, far])).shifted  # two suffice

@@ -56,6 +56,11 @@ class ShiftReport:
     outside : ndarray of shape (n_samples,)
         Whether each series is outside the range: the windows whose
         predictions to distrust first.
+    distance : ndarray of shape (n_samples,)
+        Each series' Mahalanobis distance in units of the range's edge:
+        above 1 is outside. A stream that checks one window at a time
+        thresholds this (or ``outside``): one series alone never raises
+        the warning.
     """
 
     n_samples: int
@@ -65,6 +70,7 @@ class ShiftReport:
     shifted: bool
     moved: tuple[tuple[str, float], ...]
     outside: np.ndarray = field(repr=False)
+    distance: np.ndarray = field(repr=False)
 
     @property
     def share_outside(self) -> float:
@@ -91,6 +97,12 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     never raise it alone), it raises :class:`~tsclf.exceptions.InputShiftWarning`
     naming the features that moved most. The series themselves pass on
     untouched, so predictions do not change.
+
+    The warning needs at least two series: one series outside a range of
+    ``quantile=0.99`` has a binomial p-value of 0.01, above the default
+    ``significance``. A stream that predicts one window at a time reads
+    :meth:`check`'s per-series ``outside`` and ``distance`` instead (or
+    checks its recent windows as one batch).
 
     ``adapt(X_new)`` makes unlabelled data of the new machine the reference
     (once the model itself is adapted to it): an
@@ -332,8 +344,12 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         )
         order = np.argsort(-np.abs(np.nan_to_num(moves, nan=np.inf)))[:3]
         moved = tuple((str(self.feature_names_[i]), float(moves[i])) for i in order)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            distance = np.where(np.isfinite(distances), distances, np.inf) / (
+                self.threshold_
+            )
         return ShiftReport(
-            n_samples, n_outside, expected, p_value, shifted, moved, outside
+            n_samples, n_outside, expected, p_value, shifted, moved, outside, distance
         )
 
     def transform(self, X):

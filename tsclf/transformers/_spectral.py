@@ -190,6 +190,10 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Return ``<prefix>_<low>-<high>Hz_ch<channel>`` for each column.
 
+        At the default ``sampling_rate=1.0`` the edges are fractions of the
+        sampling rate and say so: ``<prefix>_<low>-<high>fs_ch<channel>``
+        (``0.5fs`` is the Nyquist frequency).
+
         Parameters
         ----------
         input_features : ignored
@@ -200,9 +204,10 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         edges = self.band_edges_
+        unit = "fs" if self.sampling_rate == 1.0 else "Hz"
         return np.array(
             [
-                f"{self._prefix}_{low:g}-{high:g}Hz_ch{channel}"
+                f"{self._prefix}_{low:g}-{high:g}{unit}_ch{channel}"
                 for low, high in itertools.pairwise(edges)
                 for channel in range(self.n_channels_)
             ],
