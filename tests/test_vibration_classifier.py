@@ -175,3 +175,38 @@ def test_raw_envelope_adds_the_recorded_windows_spectrum_and_keeps_the_gain_out(
         raw.invariant_features_.transform(7.0 * X), features, rtol=1e-6
     )
     assert (raw.predict(another_path(X))[:, 0] == y[:, 0]).mean() > 0.85
+
+
+def test_adapt_learns_from_the_windows_it_is_surest_of_and_starts_afresh_each_time():
+    X, y = faults(240, seed=1)
+    new, y_new = faults(120, seed=2)
+    new = another_path(new)
+    model = VibrationClassifier(sampling_rate=RATE, random_state=0).fit(X, y)
+    assert model.path_estimator_ is model.source_path_estimator_
+    assert model.training_features_.shape[0] == 240
+    first = model.adapt(new).predict_proba(new)
+    assert model.path_estimator_ is not model.source_path_estimator_
+    assert (model.predict(new)[:, 0] == y_new[:, 0]).mean() > 0.85
+    # A second adapt on the same windows starts from the training windows.
+    second = model.adapt(new).predict_proba(new)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b)
+    plain = VibrationClassifier(
+        sampling_rate=RATE, pseudo_label_share=0.0, random_state=0
+    ).fit(X, y)
+    assert plain.training_features_ is None
+    assert plain.adapt(new).path_estimator_ is plain.source_path_estimator_
+
+
+def test_pseudo_labels_need_probabilities():
+    from sklearn.svm import LinearSVC
+
+    X, y = faults(80)
+    model = VibrationClassifier(sampling_rate=RATE, estimator=LinearSVC())
+    model.fit(X, y[:, 0])
+    with pytest.raises(
+        ValueError, match=r"pseudo_label_share=0.5 ranks .* predict_proba"
+    ):
+        model.adapt(another_path(X))
+    model.set_params(pseudo_label_share=0.0).fit(X, y[:, 0]).adapt(another_path(X))
+    assert model.adapted_

@@ -66,7 +66,11 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
     ``adapt(X_new)`` re-centres both kinds of features on unlabelled
     windows of the new machine (cepstral mean normalisation: the new
     path's mean cepstrum is taken out) and makes them the monitor's
-    reference, so that every window then uses both.
+    reference, so that every window then uses both. It then labels the
+    ``pseudo_label_share`` of those windows it is surest of with its own
+    predictions and refits the classifier on both kinds of features with
+    them added to the training windows (self-training), so that the new
+    path's own version of each class is learnt.
 
     It knows nothing of a particular machine: any sampling rate, any
     number of channels, no bearing geometry or shaft speed.
@@ -96,6 +100,12 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         Whether ``adapt`` also re-scales each feature to the new machine's
         standard deviation, not only re-centres it (the features are then
         standardised in ``fit`` too, which does not change a forest).
+    pseudo_label_share : float, default=0.5
+        Share of the new machine's windows that ``adapt`` labels with its
+        most confident predictions (the product over tasks of the largest
+        class probability) and trains on; 0 only re-centres. Needs an
+        ``estimator`` with ``predict_proba``. The training features are kept
+        for it (``training_features_``).
     estimator : classifier, default=None
         Fitted on the features (cloned twice); None: a
         :class:`~sklearn.ensemble.RandomForestClassifier` of 300 trees.
@@ -119,7 +129,16 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         Marks windows outside the training path; it reads their path
         signature, one series per window.
     invariant_estimator_, path_estimator_ : classifier
-        The classifier on the invariant features, and on both.
+        The classifier on the invariant features, and on both (after
+        ``adapt``, refitted with the new windows it labelled).
+    source_path_estimator_ : classifier
+        The classifier on both as fitted on the training windows; every
+        ``adapt`` starts from it.
+    training_features_ : ndarray of shape (n_windows, n_features) or None
+        Both kinds of features of the training windows, re-centred, and
+    training_targets_ : ndarray or None
+        their labels, which ``adapt`` trains on again beside its
+        pseudo-labelled windows (None when ``pseudo_label_share`` is 0).
     classes_ : ndarray or list of ndarray
         Labels per task.
     n_features_in_ : int
@@ -157,6 +176,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         "n_coefficients": [Interval(Integral, 1, None, closed="left")],
         "quantile": [Interval(Real, 0.5, 1, closed="neither")],
         "adapt_scale": ["boolean"],
+        "pseudo_label_share": [Interval(Real, 0, 1, closed="both")],
         "estimator": [HasMethods(["fit", "predict"]), None],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
@@ -171,6 +191,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         n_coefficients: int = 24,
         quantile: float = 0.999,
         adapt_scale: bool = False,
+        pseudo_label_share: float = 0.5,
         estimator: Any = None,
         n_jobs: int | None = None,
         random_state: Any = None,
@@ -182,6 +203,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         self.n_coefficients = n_coefficients
         self.quantile = quantile
         self.adapt_scale = adapt_scale
+        self.pseudo_label_share = pseudo_label_share
         self.estimator = estimator
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -234,19 +256,46 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
             quantile=self.quantile,
             random_state=self.random_state,
         ).fit(signature[:, np.newaxis])
-        estimator = self.estimator
-        if estimator is None:
-            estimator = RandomForestClassifier(
-                n_estimators=300, n_jobs=self.n_jobs, random_state=self.random_state
-            )
         y_fit = y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
-        self.invariant_estimator_ = clone(estimator).fit(invariant, y_fit)
-        self.path_estimator_ = clone(estimator).fit(
-            self.recentre_.transform(both), y_fit
-        )
+        both = self.recentre_.transform(both)
+        self.invariant_estimator_ = self._new_estimator().fit(invariant, y_fit)
+        self.path_estimator_ = self._new_estimator().fit(both, y_fit)
+        self.source_path_estimator_ = self.path_estimator_
+        keep = self.pseudo_label_share > 0
+        self.training_features_ = both if keep else None
+        self.training_targets_ = y_fit if keep else None
         self.classes_ = self.path_estimator_.classes_
         self.adapted_ = False
         return self
+
+    def _new_estimator(self):
+        """Return a fresh clone of ``estimator`` (None: the default forest)."""
+        if self.estimator is not None:
+            return clone(self.estimator)
+        return RandomForestClassifier(
+            n_estimators=300, n_jobs=self.n_jobs, random_state=self.random_state
+        )
+
+    def _self_train(self, both: np.ndarray) -> None:
+        """Refit the path classifier with the surest of ``both`` labelled."""
+        if not hasattr(self.source_path_estimator_, "predict_proba"):
+            raise ValueError(
+                f"pseudo_label_share={self.pseudo_label_share} ranks the new "
+                "windows by predict_proba, which "
+                f"{type(self.source_path_estimator_).__name__} lacks: set "
+                "pseudo_label_share=0, or use a classifier with predict_proba."
+            )
+        source = self.source_path_estimator_
+        proba = source.predict_proba(both)
+        tasks = proba if isinstance(proba, list) else [proba]
+        confidence = np.prod([p.max(axis=1) for p in tasks], axis=0)
+        n_kept = max(1, round(self.pseudo_label_share * both.shape[0]))
+        kept = np.argsort(-confidence, kind="stable")[:n_kept]
+        labels = source.predict(both[kept])
+        self.path_estimator_ = self._new_estimator().fit(
+            np.vstack([self.training_features_, both[kept]]),
+            np.concatenate([self.training_targets_, labels]),
+        )
 
     def _envelope_spectrum(self, n_carrier_bands: int):
         """Normalised squared envelope spectra up to ``max_frequency``, flat."""
@@ -260,12 +309,16 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         )
 
     def adapt(self, X) -> VibrationClassifier:
-        """Re-centre the features on unlabelled windows of a new machine.
+        """Re-centre on unlabelled windows of a new machine; learn from them.
 
         Adapt to windows that cover the new machine's states in
         proportions like the training data's: the mean of windows that
         are all one kind of fault carries that label, and re-centring
-        removes it.
+        removes it. With ``pseudo_label_share``, the windows it is surest
+        of are then labelled by the classifier fitted on the training
+        windows and added to them, and the classifier on both kinds of
+        features is refitted; each ``adapt`` starts again from the training
+        windows.
 
         Parameters
         ----------
@@ -283,8 +336,11 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
                 f"adapt needs at least 2 windows of the new machine, got {X.shape[0]}."
             )
         signature, invariant = self._features(X)
-        self.recentre_.adapt(np.hstack([signature, invariant]))
+        both = np.hstack([signature, invariant])
+        self.recentre_.adapt(both)
         self.monitor_.adapt(signature[:, np.newaxis])
+        if self.pseudo_label_share > 0:
+            self._self_train(self.recentre_.transform(both))
         self.adapted_ = True
         return self
 
