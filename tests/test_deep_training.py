@@ -242,3 +242,23 @@ def test_a_group_splitter_without_groups_says_how_groups_reach_fit():
         net.fit(X, y)
     groups = np.repeat(np.arange(8), 5)
     assert net.fit(X, y, groups=groups).history_[-1]["valid_loss"] > 0
+
+
+def test_the_epoch_table_has_colour_codes_only_on_a_terminal(capsys, monkeypatch):
+    import io
+    import sys
+
+    X, y = make_spike_anomaly(n_samples=40, random_state=0)
+    net = tiny(CNNClassifier, max_epochs=2, verbose=1, validation=None)
+    net.fit(X, y)
+    logged = capsys.readouterr().out
+    assert "train_loss" in logged and "\x1b[" not in logged
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    net.fit(X, y)
+    assert "\x1b[" in terminal.getvalue()  # skorch colours the best loss

@@ -11,6 +11,8 @@ import torch
 from skorch import NeuralNet
 from skorch.dataset import unpack_data
 
+from tsclf.deep._print_log import TerminalAwarePrintLog
+
 # The ``precision`` options and the autocast dtype of each (None: no autocast).
 PRECISIONS: dict[str, torch.dtype | None] = {
     "float32": None,
@@ -99,6 +101,14 @@ class PrecisionNet(NeuralNet):
     def __init__(self, module, criterion, *, precision: str = "float32", **kwargs):
         super().__init__(module, criterion, **kwargs)
         self.precision = precision
+
+    @property
+    def _default_callbacks(self):
+        # skorch's, with an epoch table that colours only on a terminal.
+        return [
+            (name, TerminalAwarePrintLog() if name == "print_log" else callback)
+            for name, callback in super()._default_callbacks
+        ]
 
     def notify(self, method_name, **cb_kwargs):
         try:
