@@ -212,6 +212,23 @@ def test_onnx_gives_the_probabilities_and_labels_of_the_estimator(make, cwru, tm
         assert metadata["gates"][0] is None and None not in metadata["gates"][1:]
 
 
+def test_onnx_export_keeps_the_exporters_chatter_out_of_the_log(cwru, tmp_path, capfd):
+    import logging
+    import warnings
+
+    pytest.importorskip("onnxscript")
+    X, y, _ = cwru
+    model = _cnn().fit(X, y)
+    capfd.readouterr()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        export_onnx(model, tmp_path / "model.onnx")
+    written = capfd.readouterr()
+    assert "torchvision" not in written.err + written.out
+    assert not [w for w in caught if issubclass(w.category, FutureWarning)]
+    assert logging.getLogger("torch.onnx").level == logging.NOTSET  # restored
+
+
 def test_onnx_without_preprocessing_takes_preprocessed_input(cwru, tmp_path):
     X, y, _ = cwru
     model = _cnn().fit(X, y)

@@ -16,7 +16,7 @@ class TerminalAwarePrintLog(PrintLog):
 
     skorch's :class:`~skorch.callbacks.PrintLog` wraps the best value of
     each score in ANSI colour codes, which a terminal shows as colour and a
-    log file or a notebook's captured output as ``\\x1b[32m...``. Here the
+    log file or a notebook's captured output as escape sequences. Here the
     codes are kept only when standard output is a terminal.
 
     Parameters

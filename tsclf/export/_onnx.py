@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import logging
+import warnings
 from pathlib import Path
 
 import torch
@@ -136,17 +139,18 @@ def export_onnx(
     example = torch.zeros(
         (2, estimator.n_channels_, estimator.n_timepoints_), dtype=torch.float32
     )
-    program = torch.onnx.export(
-        module,
-        (example,),
-        input_names=["series"],
-        output_names=outputs,
-        opset_version=opset_version,
-        dynamo=True,
-        dynamic_shapes=({0: torch.export.Dim("batch")},),
-        external_data=False,
-        verbose=False,
-    )
+    with _quiet_exporter():
+        program = torch.onnx.export(
+            module,
+            (example,),
+            input_names=["series"],
+            output_names=outputs,
+            opset_version=opset_version,
+            dynamo=True,
+            dynamic_shapes=({0: torch.export.Dim("batch")},),
+            external_data=False,
+            verbose=False,
+        )
     import onnx
 
     model = program.model_proto
@@ -157,3 +161,24 @@ def export_onnx(
         json.dumps(metadata, indent=2, default=str)
     )
     return metadata
+
+
+@contextlib.contextmanager
+def _quiet_exporter():
+    """Keep torch's exporter chatter out of the user's log.
+
+    The exporter logs a line for every torchvision operator it cannot
+    register (torchvision is not a tsclf dependency) and emits its own
+    deprecation warnings; none concerns the model exported. A failure
+    still raises, with its message.
+    """
+    logger = logging.getLogger("torch.onnx")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield
+    finally:
+        logger.setLevel(level)
