@@ -237,6 +237,44 @@ def test_onnx_without_preprocessing_takes_preprocessed_input(cwru, tmp_path):
     _same_probabilities(outputs[:3], model.predict_proba(X), atol=1e-5)
 
 
+def test_a_network_that_reads_spectrograms_exports_without_its_preprocessing(
+    cwru, tmp_path
+):
+    from tsclf.transformers import SpectrogramChannels
+
+    X, y, _ = cwru
+    model = _cnn(preprocessor=SpectrogramChannels(nperseg=64)).fit(X, y)
+    with pytest.raises(TypeError, match="preprocessing=False"):
+        export_onnx(model, tmp_path / "whole.onnx")
+    ready = model.preprocessor_.transform(X).astype(np.float32)
+    metadata, outputs, _ = _onnx_outputs(model, ready, tmp_path, preprocessing=False)
+    assert metadata["input"] == "preprocessed"
+    assert metadata["input_shape"] == ["batch", *ready.shape[1:]]
+    _same_probabilities(outputs[:3], model.predict_proba(X), atol=1e-5)
+
+
+def test_a_shift_monitor_exports_as_the_identity_with_its_statistics_beside(
+    cwru, tmp_path
+):
+    from tsclf.monitoring import ShiftMonitor
+
+    X, y, _ = cwru
+    monitor = ShiftMonitor(random_state=0)
+    model = _cnn(preprocessor=make_pipeline(monitor, WindowStandardizer())).fit(X, y)
+    metadata, outputs, _ = _onnx_outputs(model, X, tmp_path)
+    _same_probabilities(outputs[:3], model.predict_proba(X), atol=1e-5)
+    [stored] = metadata["monitors"]
+    fitted = model.preprocessor_.steps[0][1]
+    assert stored["threshold"] == fitted.threshold_
+    assert len(stored["location"]) == len(stored["feature_names"]) == 16
+    features = fitted.features_.transform(X[:4])
+    centred = features - np.asarray(stored["location"])
+    distances = np.einsum(
+        "ij,jk,ik->i", centred, np.asarray(stored["precision"]), centred
+    )
+    np.testing.assert_allclose(distances, fitted.covariance_.mahalanobis(features))
+
+
 def test_onnx_of_a_single_task_classifier(cwru, tmp_path):
     X, y, _ = cwru
     model = _cnn().fit(X, y["location"])

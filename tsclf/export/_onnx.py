@@ -10,11 +10,13 @@ import warnings
 from pathlib import Path
 
 import torch
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.deep._classifier import BaseDeepClassifier
 from tsclf.deep._labels import GatedSoftmax
 from tsclf.export._torch_steps import torch_step
+from tsclf.monitoring import ShiftMonitor
 
 
 class DeployedClassifier(torch.nn.Module):
@@ -82,7 +84,12 @@ def export_onnx(
     Returns
     -------
     metadata : dict
-        What the sidecar file holds.
+        What the sidecar file holds; with ``preprocessing=False``, the
+        ``input_shape`` the network reads (the preprocessor's output). A
+        :class:`~tsclf.monitoring.ShiftMonitor` among the preprocessing
+        steps passes series through unchanged in the graph; its statistics
+        (feature transformer, covariance location and precision, threshold)
+        are under ``monitors``, for a deployment that checks its input.
 
     Notes
     -----
@@ -126,19 +133,26 @@ def export_onnx(
     outputs = [f"proba_{t}" for t in range(n_tasks)] + [
         f"label_{t}" for t in range(n_tasks)
     ]
+    if preprocessing:
+        input_shape = [estimator.n_channels_, estimator.n_timepoints_]
+    else:  # what the network reads: the preprocessor's output
+        timepoints = estimator.net_.module__n_timepoints
+        input_shape = [estimator.net_.module__n_channels]
+        input_shape += (
+            list(timepoints) if isinstance(timepoints, tuple) else [timepoints]
+        )
     metadata = {
-        "input": "series",
-        "input_shape": ["batch", estimator.n_channels_, estimator.n_timepoints_],
+        "input": "series" if preprocessing else "preprocessed",
+        "input_shape": ["batch", *input_shape],
         "outputs": outputs,
         "classes": [classes.tolist() for classes in encoder.classes_],
         "not_applicable": encoder.not_applicable,
         "gates": [None if gate is None else list(gate) for gate in encoder.gates_],
         "preprocessing": bool(preprocessing),
+        "monitors": [_monitor_statistics(m) for m in _monitors(estimator)],
     }
     module = DeployedClassifier(estimator, preprocessing).cpu().eval()
-    example = torch.zeros(
-        (2, estimator.n_channels_, estimator.n_timepoints_), dtype=torch.float32
-    )
+    example = torch.zeros((2, *input_shape), dtype=torch.float32)
     with _quiet_exporter():
         program = torch.onnx.export(
             module,
@@ -161,6 +175,25 @@ def export_onnx(
         json.dumps(metadata, indent=2, default=str)
     )
     return metadata
+
+
+def _monitors(estimator) -> list:
+    """Return the ShiftMonitor steps of the estimator's fitted preprocessor."""
+    step = getattr(estimator, "preprocessor_", None)
+    steps = [t for _, t in step.steps] if isinstance(step, Pipeline) else [step]
+    return [t for t in steps if isinstance(t, ShiftMonitor)]
+
+
+def _monitor_statistics(monitor: ShiftMonitor) -> dict:
+    """Return what a deployment needs to check its input as the monitor does."""
+    return {
+        "features": repr(monitor.features_),
+        "location": monitor.covariance_.location_.tolist(),
+        "precision": monitor.covariance_.get_precision().tolist(),
+        "threshold": monitor.threshold_,
+        "quantile": monitor.quantile,
+        "feature_names": [str(name) for name in monitor.feature_names_],
+    }
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ import torch
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from tsclf.monitoring import ShiftMonitor
 from tsclf.transformers import ChannelScaler, Flatten, WindowStandardizer
 
 
@@ -33,7 +34,9 @@ def torch_step(step) -> torch.nn.Module:
         :class:`~tsclf.transformers.ChannelScaler` around a
         :class:`~sklearn.preprocessing.StandardScaler`,
         :class:`~tsclf.transformers.Flatten` (windows as rows: the network
-        reads them as one channel) and a :class:`~sklearn.pipeline.Pipeline`
+        reads them as one channel), :class:`~tsclf.monitoring.ShiftMonitor`
+        (the identity: it passes series through) and a
+        :class:`~sklearn.pipeline.Pipeline`
         of supported steps.
 
     Returns
@@ -115,6 +118,12 @@ def _(step: ChannelScaler) -> torch.nn.Module:
     mean = scaler.mean_ if scaler.with_mean else np.zeros(n_channels)
     scale = scaler.scale_ if scaler.with_std else np.ones(n_channels)
     return _Affine(mean, scale)
+
+
+@torch_step.register
+def _(step: ShiftMonitor) -> torch.nn.Module:
+    # It passes series through unchanged; its check is not part of the model.
+    return torch.nn.Identity()
 
 
 @torch_step.register
