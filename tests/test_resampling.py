@@ -98,3 +98,21 @@ def test_bad_input_is_refused():
         MultiTaskResampler(RandomOverSampler()).fit_resample(X[:5], y)
     with pytest.raises(ValueError, match="'sampler' parameter"):
         MultiTaskResampler("smote").fit_resample(X, y)
+
+
+def test_resampling_before_a_deep_estimator_under_routing_says_what_to_do():
+    import sklearn
+
+    from tsclf.classification import CNNClassifier
+
+    X, y = _imbalanced()
+    groups = np.repeat(np.arange(6), 4)
+    model = make_pipeline(
+        MultiTaskResampler(RandomOverSampler(random_state=0)),
+        CNNClassifier(max_epochs=1, validation=0.25, random_state=0),
+    )
+    with (
+        sklearn.config_context(enable_metadata_routing=True),
+        pytest.raises(ValueError, match="groups has 24 entries.*sample_indices_"),
+    ):
+        model.fit(X, y, groups=groups)
