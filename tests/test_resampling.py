@@ -113,6 +113,6 @@ def test_resampling_before_a_deep_estimator_under_routing_says_what_to_do():
     )
     with (
         sklearn.config_context(enable_metadata_routing=True),
-        pytest.raises(ValueError, match="groups has 24 entries.*sample_indices_"),
+        pytest.raises(ValueError, match=r"groups has 24 entries.*sample_indices_"),
     ):
         model.fit(X, y, groups=groups)
