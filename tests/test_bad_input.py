@@ -520,6 +520,34 @@ CASES = [
         "not in the catalogue",
     ),
     (lambda: load_ts_file("/nonexistent.ts"), FileNotFoundError, ".ts file not found"),
+    # -- labels and scores ------------------------------------------------------
+    (lambda: joint_accuracy([], []), ValueError, "holds no samples"),
+    (
+        lambda: joint_accuracy([["a", None]], [["a", "b"]]),
+        ValueError,
+        r"missing labels \(None or NaN\) in task column\(s\) \[1\]",
+    ),
+    (lambda: joint_accuracy([np.nan, 1.0], [1.0, 1.0]), ValueError, "missing labels"),
+    (
+        lambda: joint_accuracy(np.zeros((2, 2, 2)), np.zeros((2, 2, 2))),
+        ValueError,
+        r"shape \(n_samples,\) or \(n_samples, n_tasks\), got shape \(2, 2, 2\)",
+    ),
+    (
+        lambda: joint_accuracy([1, 2, 3], [1, 2, 3], sample_weight=np.ones(2)),
+        ValueError,
+        r"sample_weight.shape == \(2,\), expected \(3,\)",
+    ),
+    (
+        lambda: (
+            tiny(CNNClassifier, max_epochs=1, validation=None)
+            .fit(X, Y)
+            .score(X, Y, sample_weight=np.ones(3))
+        ),
+        ValueError,
+        "sample_weight.shape",
+    ),
+    (lambda: multitask_scoring("ab"), TypeError, r"got the string 'ab'.*\['ab'\]"),
     # -- warnings ---------------------------------------------------------------
     (
         lambda: tiny(CNNClassifier, validation="auto").fit(X, Y),

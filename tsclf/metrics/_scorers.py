@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score, f1_score, make_scorer, recall_score
+from sklearn.utils.validation import _check_sample_weight
 
 _METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
     "accuracy": accuracy_score,
@@ -33,6 +35,22 @@ def _checked_columns(
     task and, when it names its columns (a DataFrame, or a Series' name),
     those names in that order.
     """
+    for name, labels in (("y_true", y_true), ("y_pred", y_pred)):
+        values = np.asarray(labels)
+        if values.ndim not in (1, 2):
+            raise ValueError(
+                f"{name} must be labels of shape (n_samples,) or (n_samples, "
+                f"n_tasks), got shape {values.shape}."
+            )
+        if values.shape[0] == 0:
+            raise ValueError(f"{name} holds no samples: there is nothing to score.")
+        missing = pd.isna(_columns(values)).any(axis=0)
+        if missing.any():
+            raise ValueError(
+                f"{name} holds missing labels (None or NaN) in task column(s) "
+                f"{np.flatnonzero(missing).tolist()}; every sample needs a label "
+                "per task (use a label such as 'n/a' where a task does not apply)."
+            )
     true, pred = _columns(y_true), _columns(y_pred)
     if true.shape != pred.shape:
         raise ValueError(
@@ -173,6 +191,8 @@ def joint_accuracy(
     0.5
     """
     true, pred = _checked_columns(y_true, y_pred, tasks)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, true)
     return float(np.average(np.all(true == pred, axis=1), weights=sample_weight))
 
 
@@ -207,6 +227,11 @@ default=("accuracy",)
     >>> sorted(multitask_scoring(["detection", "size"]))
     ['accuracy_detection', 'accuracy_joint', 'accuracy_mean', 'accuracy_size']
     """
+    if isinstance(tasks, str):
+        raise TypeError(
+            f"tasks must be a sequence of task names, got the string {tasks!r}; "
+            f"for one task pass [{tasks!r}]."
+        )
     tasks = [str(task) for task in tasks]
     if not tasks or len(set(tasks)) != len(tasks):
         raise ValueError(f"tasks must be distinct names, got {tasks}.")
