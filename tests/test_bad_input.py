@@ -32,7 +32,12 @@ from tsclf.exceptions import (
     UngroupedValidationWarning,
 )
 from tsclf.metrics import joint_accuracy, multitask_scoring, task_score
-from tsclf.model_selection import LeaveOneConditionOut, block_groups
+from tsclf.model_selection import (
+    LeaveOneConditionOut,
+    StratifiedGroupShuffleSplit,
+    assert_no_leakage,
+    block_groups,
+)
 from tsclf.transformers import (
     BandEnergies,
     CesiumFeatures,
@@ -520,6 +525,47 @@ CASES = [
         "not in the catalogue",
     ),
     (lambda: load_ts_file("/nonexistent.ts"), FileNotFoundError, ".ts file not found"),
+    # -- windows and splits -----------------------------------------------------
+    (
+        lambda: Recording("a", np.zeros(10), float("inf")),
+        ValueError,
+        "positive, finite number",
+    ),
+    (lambda: Recording(None, np.zeros(10), 1.0), TypeError, "non-empty str"),
+    (
+        lambda: make_windows(
+            [Recording("a", np.zeros(10), 1.0), Recording("a", np.ones(10), 1.0)],
+            length=4,
+        ),
+        ValueError,
+        r"share names \['a'\]",
+    ),
+    (
+        lambda: make_windows([Recording("a", np.zeros(10), 1.0)], length=float("nan")),
+        ValueError,
+        "length must be a finite number",
+    ),
+    (
+        lambda: make_forecasting_windows(np.arange(50.0), lookback=5, target=True),
+        TypeError,
+        "column positions",
+    ),
+    (
+        lambda: make_forecasting_windows(np.arange(50.0), lookback=5, target=[]),
+        ValueError,
+        "names no column",
+    ),
+    (lambda: StratifiedGroupShuffleSplit(n_splits=0), ValueError, "n_splits"),
+    (
+        lambda: assert_no_leakage([0.5, 1.5], [2.0], groups=["a", "b", "c"]),
+        TypeError,
+        "integer positions",
+    ),
+    (
+        lambda: assert_no_leakage([0], [1], groups=["a", "b"], starts=[0, 9], length=0),
+        ValueError,
+        "length must be a positive int",
+    ),
     # -- labels and scores ------------------------------------------------------
     (lambda: joint_accuracy([], []), ValueError, "holds no samples"),
     (

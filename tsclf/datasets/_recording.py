@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -56,6 +57,11 @@ class Recording:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise TypeError(
+                f"Recording name must be a non-empty str (it names the windows' "
+                f"group), got {self.name!r}."
+            )
         raw = np.asarray(self.signal)
         if not (np.issubdtype(raw.dtype, np.number) or raw.dtype == bool) or (
             np.iscomplexobj(raw)
@@ -79,10 +85,14 @@ class Recording:
                 f"Recording {self.name!r} holds {int((~finite).sum())} NaN or "
                 f"infinite values (first at channel {channel}, sample {sample})."
             )
-        if not self.sampling_rate > 0:
+        if not (
+            isinstance(self.sampling_rate, numbers.Real)
+            and not isinstance(self.sampling_rate, bool)
+            and 0 < self.sampling_rate < np.inf
+        ):
             raise ValueError(
-                f"Recording {self.name!r}: sampling_rate must be positive, "
-                f"got {self.sampling_rate!r}."
+                f"Recording {self.name!r}: sampling_rate must be a positive, "
+                f"finite number of samples per second, got {self.sampling_rate!r}."
             )
         channels = tuple(self.channels) or tuple(
             f"ch{i}" for i in range(signal.shape[0])

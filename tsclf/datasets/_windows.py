@@ -94,6 +94,8 @@ class Windows:
 def _to_samples(value: float, rate: float, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be an int (samples) or a float (seconds).")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}.")
     samples = value if isinstance(value, numbers.Integral) else round(value * rate)
     if samples <= 0:
         raise ValueError(
@@ -166,6 +168,13 @@ def make_windows(
     recordings = list(recordings)
     if not recordings:
         raise ValueError("make_windows needs at least one recording.")
+    names = pd.Series([rec.name for rec in recordings])
+    if names.duplicated().any():
+        raise ValueError(
+            f"Recordings share names {sorted(set(names[names.duplicated()]))}: a "
+            "name is the windows' group, so recordings with one name would be "
+            "split (and leak) as one recording. Give each a distinct name."
+        )
     rates = sorted({rec.sampling_rate for rec in recordings})
     if len(rates) > 1:
         raise ValueError(
@@ -311,8 +320,14 @@ def make_forecasting_windows(
             raise ValueError(f"{name} must be a positive int, got {value!r}.")
     single = isinstance(target, (numbers.Integral, str))
     targets = [target] if single else list(target)
+    if not targets:
+        raise ValueError("target names no column: give at least one.")
     positions = []
     for item in targets:
+        if isinstance(item, bool) or not isinstance(item, (numbers.Integral, str)):
+            raise TypeError(
+                f"target must be column positions (int) or names (str), got {item!r}."
+            )
         if isinstance(item, str):
             if columns is None or item not in columns:
                 raise ValueError(f"Unknown target column {item!r}.")

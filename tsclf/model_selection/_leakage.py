@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 
@@ -52,8 +54,7 @@ def assert_no_leakage(
     ...
     tsclf.model_selection._leakage.LeakageError: 2 groups on both sides: ['a', 'b']
     """
-    train = np.asarray(train, dtype=np.int64)
-    test = np.asarray(test, dtype=np.int64)
+    train, test = _positions(train, "train"), _positions(test, "test")
     groups = np.asarray(groups, dtype=object)
     if np.intersect1d(train, test).size:
         raise LeakageError("Some windows are in both train and test.")
@@ -64,7 +65,13 @@ def assert_no_leakage(
         return
     if starts is None or length is None:
         raise ValueError("Pass both `starts` and `length` to check sample ranges.")
-    starts = np.asarray(starts, dtype=np.int64)
+    if (
+        isinstance(length, bool)
+        or not isinstance(length, numbers.Integral)
+        or (length <= 0)
+    ):
+        raise ValueError(f"length must be a positive int (samples), got {length!r}.")
+    starts = _positions(starts, "starts")
     recordings = groups if recordings is None else np.asarray(recordings, dtype=object)
     overlapping = []
     for recording in set(recordings[train]) & set(recordings[test]):
@@ -82,3 +89,16 @@ def assert_no_leakage(
             f"Train and test windows share samples of recordings "
             f"{sorted(overlapping, key=str)[:10]}."
         )
+
+
+def _positions(values, name: str) -> np.ndarray:
+    """``values`` as integer positions; floats and negatives are refused."""
+    array = np.asarray(values)
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(
+            f"{name} must hold integer positions, got dtype {array.dtype} "
+            "(a float index would be truncated and could hide an overlap)."
+        )
+    if array.size and array.min() < 0:
+        raise ValueError(f"{name} holds negative positions.")
+    return array.astype(np.int64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
@@ -66,6 +67,12 @@ class StratifiedGroupShuffleSplit(BaseCrossValidator):
         train_size: float | int | None = None,
         random_state: int | np.random.RandomState | None = None,
     ) -> None:
+        if (
+            isinstance(n_splits, bool)
+            or not isinstance(n_splits, Integral)
+            or (n_splits < 1)
+        ):
+            raise ValueError(f"n_splits must be a positive int, got {n_splits!r}.")
         self.n_splits = n_splits
         self.test_size = test_size
         self.train_size = train_size
