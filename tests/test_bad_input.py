@@ -525,6 +525,27 @@ CASES = [
         "not in the catalogue",
     ),
     (lambda: load_ts_file("/nonexistent.ts"), FileNotFoundError, ".ts file not found"),
+    # -- spectral steps ---------------------------------------------------------
+    (lambda: BandEnergies(n_bands=True).fit(X), ValueError, "n_bands must be an int"),
+    (
+        lambda: BandEnergies(n_bands=2).fit_transform(np.full((3, 1, 64), 1e200)),
+        ValueError,
+        "overflowed",
+    ),
+    (
+        lambda: EnvelopeSpectrum(band=(1,), sampling_rate=100.0).fit(X),
+        ValueError,
+        r"band must be \(low, high\): two frequencies",
+    ),
+    (
+        lambda: (
+            EnvelopeSpectrum(band=(10, 20), sampling_rate=100.0, n_bands=2)
+            .fit(np.ones((3, 1, 8)))
+            .transform(np.ones((3, 1, 8)))
+        ),
+        ValueError,
+        "too short to band-pass",
+    ),
     # -- windows and splits -----------------------------------------------------
     (
         lambda: Recording("a", np.zeros(10), float("inf")),

@@ -94,13 +94,29 @@ def amplitude_envelope(
     if band is not None:
         check_band(band, sampling_rate)
         sos = signal.butter(4, band, btype="bandpass", fs=sampling_rate, output="sos")
-        X = signal.sosfiltfilt(sos, X, axis=-1)
+        try:
+            X = signal.sosfiltfilt(sos, X, axis=-1)
+        except ValueError as error:
+            if "padlen" not in str(error):
+                raise
+            raise ValueError(
+                f"Series of {X.shape[-1]} samples are too short to band-pass to "
+                f"{band!r} Hz (the zero-phase filter pads each edge; scipy: "
+                f"{error}). Use longer windows, or no band."
+            ) from error
     return np.abs(signal.hilbert(X, axis=-1))
 
 
 def check_band(band, sampling_rate: float) -> None:
     """Raise unless ``band`` is ``(low, high)`` with 0 < low < high < Nyquist."""
-    low, high = band
+    values = np.asarray(band, dtype=object).ravel()
+    if values.size != 2 or not all(
+        isinstance(v, Real) and not isinstance(v, bool) for v in values
+    ):
+        raise ValueError(
+            f"band must be (low, high): two frequencies in Hz, got {band!r}."
+        )
+    low, high = (float(v) for v in values)
     if not 0 < low < high < sampling_rate / 2:
         raise ValueError(
             "band must be (low, high) with 0 < low < high < "
@@ -127,6 +143,8 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
                 "at least 2 are needed."
             )
         self._validate_params()
+        if isinstance(self.n_bands, bool):
+            raise ValueError(f"n_bands must be an int, got {self.n_bands!r}.")
         nyquist = self.sampling_rate / 2
         top = nyquist if self.max_frequency is None else self.max_frequency
         if not 0 < top <= nyquist:
@@ -183,6 +201,12 @@ class _SpectralBands(TransformerMixin, BaseEstimator):
         energies = band_energies(
             self._signal(X), self.sampling_rate, self.band_edges_
         )  # (n_series, n_channels, n_bands)
+        if not np.isfinite(energies).all():
+            raise ValueError(
+                "Some band energies overflowed to infinity or NaN: the series' "
+                f"values (largest magnitude {np.abs(X).max():.3g}) are too large "
+                "to square; rescale them (for example to volts or g)."
+            )
         if self.log:
             energies = np.log(energies + np.finfo(np.float64).tiny)
         return energies.transpose(0, 2, 1).reshape(X.shape[0], -1)
