@@ -71,10 +71,16 @@ def settings_of(model: VibrationClassifier) -> dict:
     }
 
 
-def record_key(settings: dict, adapted: bool, protocol, fold, held_out) -> str:
-    """A stored score's key; settings a record lacks are read at default."""
+def record_key(settings: dict, adapted: bool, protocol, fold, held_out) -> str | None:
+    """A stored score's key; settings a record lacks are read at default.
+
+    None for a record of a setting the classifier no longer has (or whose
+    meaning changed and was renamed in the records): it matches nothing.
+    """
     defaults = settings_of(VibrationClassifier())
-    full = {**defaults, **{k: v for k, v in settings.items() if k in defaults}}
+    if set(settings) - set(defaults):
+        return None
+    full = {**defaults, **settings}
     return json.dumps([full, adapted, protocol, fold, held_out], sort_keys=True)
 
 
@@ -139,7 +145,8 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
                 row["fold"],
                 row["held_out"],
             )
-            stored[key] = row
+            if key is not None:
+                stored[key] = row
     rows = []
     for protocol in PROTOCOLS:
         problem = load_problem(protocol, "CWRU")

@@ -160,19 +160,19 @@ def test_save_model_refuses_an_unfitted_model(tmp_path):
     assert not (tmp_path / "unfitted").exists()
 
 
-def test_raw_envelope_adds_the_recorded_windows_spectrum_and_keeps_the_gain_out():
+def test_raw_envelope_reaches_only_the_classifier_of_windows_off_the_path():
     X, y = faults(120)
     plain = VibrationClassifier(sampling_rate=RATE, random_state=0).fit(X, y)
     raw = VibrationClassifier(sampling_rate=RATE, raw_envelope=True, random_state=0)
     raw.fit(X, y)
-    n_bins = plain.invariant_features_.transform(X[:1]).shape[1] // 5  # 1 + 4 bands
-    features = raw.invariant_features_.transform(X)
-    assert (
-        features.shape[1]
-        == plain.invariant_features_.transform(X[:1]).shape[1] + n_bins
-    )
+    assert plain.raw_spectrum_ is None
+    n_invariant = plain.invariant_features_.transform(X[:1]).shape[1]
+    n_raw = raw.raw_spectrum_.transform(X[:1]).shape[1]
+    assert n_raw == n_invariant // 5  # one band of the five (1 + 4) spectra
+    assert raw.invariant_estimator_.n_features_in_ == n_invariant + n_raw
+    assert raw.path_estimator_.n_features_in_ == plain.path_estimator_.n_features_in_
     np.testing.assert_allclose(
-        raw.invariant_features_.transform(7.0 * X), features, rtol=1e-6
+        raw.raw_spectrum_.transform(7.0 * X), raw.raw_spectrum_.transform(X), rtol=1e-6
     )
     assert (raw.predict(another_path(X))[:, 0] == y[:, 0]).mean() > 0.85
 

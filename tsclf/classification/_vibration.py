@@ -48,11 +48,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
       whole band and over ``k`` equal carrier bands for each ``k`` in
       ``carrier_bands``, each normalised by its mean
       (:class:`~tsclf.transformers.SquaredEnvelopeSpectrum`). A fault's
-      impact rate shows whatever the path. With ``raw_envelope``, the
-      normalised squared envelope spectrum of the windows as recorded joins
-      them: the gain still cancels, and the carriers that the path favours
-      weigh more (chosen on validation data: another sensor of the
-      training recordings, ``python -m benchmarks.vibration_selection``).
+      impact rate shows whatever the path.
     - **the path signature**: the low real-cepstrum coefficients
       (:class:`~tsclf.transformers.CepstralCoefficients`), the smooth
       spectral shape. On the training path it tells loads, sizes and
@@ -86,9 +82,11 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
     carrier_bands : tuple of int, default=(1, 4)
         For each ``k``, the envelope spectra of ``k`` equal carrier bands.
     raw_envelope : bool, default=False
-        Whether the invariant features also hold the normalised squared
-        envelope spectrum of the windows as recorded (not whitened), over
-        the whole band up to ``max_frequency``.
+        Whether the classifier of windows outside the training path also
+        reads the normalised squared envelope spectrum of the windows as
+        recorded (not whitened), over the whole band up to
+        ``max_frequency``: the gain still cancels, and the carriers that
+        the path favours weigh more.
     n_coefficients : int, default=24
         Cepstrum coefficients of the path signature.
     quantile : float, default=0.999
@@ -117,9 +115,11 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
 
     Attributes
     ----------
-    invariant_features_ : Pipeline or FeatureUnion
-        Whitening, then the normalised envelope spectra, flattened; with
-        ``raw_envelope``, beside the raw windows' spectrum.
+    invariant_features_ : Pipeline
+        Whitening, then the normalised envelope spectra, flattened.
+    raw_spectrum_ : Pipeline or None
+        With ``raw_envelope``, the raw windows' normalised squared envelope
+        spectrum, flattened, which ``invariant_estimator_`` reads too.
     path_features_ : CepstralCoefficients
     recentre_ : AdaptiveScaler
         Centres (and with ``adapt_scale`` scales) both kinds of features on
@@ -129,7 +129,8 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         Marks windows outside the training path; it reads their path
         signature, one series per window.
     invariant_estimator_, path_estimator_ : classifier
-        The classifier on the invariant features, and on both (after
+        The classifier on the invariant features (with ``raw_envelope``,
+        and the raw spectrum), and on both kinds (after
         ``adapt``, refitted with the new windows it labelled).
     source_path_estimator_ : classifier
         The classifier on both as fitted on the training windows; every
@@ -241,10 +242,9 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         self.invariant_features_ = make_pipeline(
             CepstralPrewhitening(), make_union(*spectra)
         )
-        if self.raw_envelope:
-            self.invariant_features_ = make_union(
-                self.invariant_features_, self._envelope_spectrum(1)
-            )
+        self.raw_spectrum_ = (
+            self._envelope_spectrum(1).fit(X) if self.raw_envelope else None
+        )
         invariant = self.invariant_features_.fit_transform(X)
         self.path_features_ = CepstralCoefficients(self.n_coefficients).fit(X)
         signature = self.path_features_.transform(X)
@@ -258,7 +258,9 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         ).fit(signature[:, np.newaxis])
         y_fit = y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
         both = self.recentre_.transform(both)
-        self.invariant_estimator_ = self._new_estimator().fit(invariant, y_fit)
+        self.invariant_estimator_ = self._new_estimator().fit(
+            self._fallback_input(X, invariant), y_fit
+        )
         self.path_estimator_ = self._new_estimator().fit(both, y_fit)
         self.source_path_estimator_ = self.path_estimator_
         keep = self.pseudo_label_share > 0
@@ -267,6 +269,12 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         self.classes_ = self.path_estimator_.classes_
         self.adapted_ = False
         return self
+
+    def _fallback_input(self, X: np.ndarray, invariant: np.ndarray) -> np.ndarray:
+        """Return what the classifier of windows off the path reads."""
+        if self.raw_spectrum_ is None:
+            return invariant
+        return np.hstack([invariant, self.raw_spectrum_.transform(X)])
 
     def _new_estimator(self):
         """Return a fresh clone of ``estimator`` (None: the default forest)."""
@@ -365,10 +373,13 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         return self.monitor_.check(signature[:, np.newaxis]).outside
 
     def _pick(self, method: str, X):
-        signature, invariant = self._features(validate_series(self, X, reset=False))
+        X = validate_series(self, X, reset=False)
+        signature, invariant = self._features(X)
         outside = self.monitor_.check(signature[:, np.newaxis]).outside
         both = self.recentre_.transform(np.hstack([signature, invariant]))
-        alone = getattr(self.invariant_estimator_, method)(invariant)
+        alone = getattr(self.invariant_estimator_, method)(
+            self._fallback_input(X, invariant)
+        )
         path = getattr(self.path_estimator_, method)(both)
         if isinstance(alone, list):
             return [
