@@ -525,6 +525,22 @@ CASES = [
         "not in the catalogue",
     ),
     (lambda: load_ts_file("/nonexistent.ts"), FileNotFoundError, ".ts file not found"),
+    # -- settings ---------------------------------------------------------------
+    (
+        lambda: tiny(CNNClassifier, preprocessor=STFTImage()).fit(X, Y),
+        ValueError,
+        "The preprocessor gives images",
+    ),
+    (
+        lambda: tiny(CNNClassifier, callbacks=["x"]).fit(X, Y),
+        TypeError,
+        r"takes skorch callbacks .* got 'x'",
+    ),
+    (
+        lambda: tiny(CNNClassifier).fit([np.zeros(5), np.zeros(6)], [0, 1]),
+        ValueError,
+        "series of different shapes",
+    ),
     # -- spectral steps ---------------------------------------------------------
     (lambda: BandEnergies(n_bands=True).fit(X), ValueError, "n_bands must be an int"),
     (

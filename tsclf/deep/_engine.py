@@ -22,6 +22,7 @@ import torch
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
+from skorch.callbacks import Callback
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from tsclf.augmentation import AugmentBatch
@@ -326,7 +327,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         callbacks = [
             *policy_callbacks(self, has_validation=has_validation),
             *self._scoring_callbacks(has_validation),
-            *(self.callbacks or []),
+            *_checked_callbacks(self.callbacks or [], type(self).__name__),
         ]
         owner, warn = type(self).__name__, self.random_state is not None
         with seeded_fit(seed, self.device_, owner=owner, warn=warn):
@@ -385,3 +386,19 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         tags.target_tags.multi_output = True
         tags.non_deterministic = self.device != "cpu" and torch.cuda.is_available()
         return tags
+
+
+def _checked_callbacks(callbacks: list, owner: str) -> list:
+    """Return ``callbacks`` once each is a skorch callback (or a named one)."""
+    for item in callbacks:
+        callback = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+        if not (
+            isinstance(callback, Callback)
+            or (isinstance(callback, type) and issubclass(callback, Callback))
+        ):
+            raise TypeError(
+                f"{owner}(callbacks=...) takes skorch callbacks (instances or "
+                f"classes of skorch.callbacks.Callback) or (name, callback) "
+                f"pairs, got {item!r}."
+            )
+    return callbacks

@@ -115,8 +115,15 @@ def check_network_runs(module: type, params: dict, shape: tuple, *, owner: str) 
         try:
             module(**params).eval()(torch.zeros((2, *shape), dtype=torch.float32))
         except RuntimeError as error:
+            hint = (
+                "Use longer windows or a network with less pooling."
+                if len(shape) == 2
+                else "The preprocessor gives images (channels, height, width); "
+                "this network reads series (channels, length): give it a "
+                "preprocessor that returns series (SpectrogramChannels does, "
+                "one channel per frequency), or use ResNet2DClassifier."
+            )
             raise ValueError(
                 f"{owner} cannot run {module.__name__} on windows of shape {shape} "
-                f"(after the preprocessor): {error}. Use longer windows or a "
-                "network with less pooling."
+                f"(after the preprocessor): {error}. {hint}"
             ) from error

@@ -115,6 +115,7 @@ def validate_series(
     """
     params = {"allow_nd": True, "dtype": dtype, **check_params}
     X = as_numpy_panel(X)
+    _refuse_ragged(X)
     skip_y = isinstance(y, str) and y == "no_validation"
     if skip_y:
         X = validate_data(estimator, X, reset=reset, **params)
@@ -133,3 +134,17 @@ def validate_series(
             "a series needs at least one of each."
         )
     return X if skip_y else (X, y)
+
+
+def _refuse_ragged(X) -> None:
+    """Say so when a list holds series of different lengths."""
+    if not isinstance(X, list | tuple) or not X:
+        return
+    lengths = {np.shape(series) for series in X}
+    if len(lengths) > 1:
+        raise ValueError(
+            f"X holds series of different shapes {sorted(lengths)[:4]}: a batch "
+            "of series needs one length. Pad, crop or resample them first (for "
+            ".ts files, load_ts_file(..., unequal_length='pad')), or cut windows "
+            "of one length with tsclf.datasets.make_windows."
+        )
