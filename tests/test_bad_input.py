@@ -31,7 +31,13 @@ from tsclf.exceptions import (
     NoValidationWarning,
     UngroupedValidationWarning,
 )
-from tsclf.metrics import joint_accuracy, multitask_scoring, task_score
+from tsclf.metrics import (
+    joint_accuracy,
+    multitask_scoring,
+    plot_training_curves,
+    plot_windows,
+    task_score,
+)
 from tsclf.model_selection import (
     LeaveOneConditionOut,
     StratifiedGroupShuffleSplit,
@@ -525,6 +531,15 @@ CASES = [
         "not in the catalogue",
     ),
     (lambda: load_ts_file("/nonexistent.ts"), FileNotFoundError, ".ts file not found"),
+    # -- plots ------------------------------------------------------------------
+    (lambda: plot_windows(X, Y, n_windows=0), ValueError, "n_windows must be"),
+    (lambda: plot_windows(X, Y, ncols=0), ValueError, "ncols must be"),
+    (lambda: plot_windows(X[:0], Y[:0]), ValueError, "no windows"),
+    (
+        lambda: plot_training_curves([{"epoch": 1, "train_loss": 0.5}], keys=["nope"]),
+        ValueError,
+        r"keys \['nope'\] are not in the history",
+    ),
     # -- settings ---------------------------------------------------------------
     (
         lambda: tiny(CNNClassifier, preprocessor=STFTImage()).fit(X, Y),

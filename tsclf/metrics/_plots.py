@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from numbers import Integral
 
 import numpy as np
 
@@ -130,6 +131,15 @@ def plot_training_curves(history, *, keys: Sequence[str] | None = None):
             and isinstance(value, int | float)
             and not isinstance(value, bool)
         ]
+    else:
+        if isinstance(keys, str):
+            keys = [keys]
+        recorded = set().union(*(row.keys() for row in history))
+        unknown = [key for key in keys if key not in recorded]
+        if unknown:
+            raise ValueError(
+                f"keys {unknown} are not in the history; it records {sorted(recorded)}."
+            )
     losses = [key for key in keys if key.endswith("_loss")]
     others = [key for key in keys if key not in losses]
     panels = ([losses] if losses else []) + [[key] for key in others]
@@ -198,6 +208,11 @@ def plot_windows(
     pred = None if y_pred is None else _columns(y_pred)
     if len(series) != len(true) or (pred is not None and pred.shape != true.shape):
         raise ValueError("X, y_true and y_pred must describe the same windows.")
+    for name, value in (("n_windows", n_windows), ("ncols", ncols)):
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}.")
+    if len(series) == 0:
+        raise ValueError("X holds no windows to plot.")
     rng = np.random.default_rng(random_state)
     n_windows = min(n_windows, len(series))
     chosen = np.sort(rng.choice(len(series), n_windows, replace=False))
