@@ -74,6 +74,34 @@ def test_own_ts_file(tmp_path):
         load_ts_file(path, unequal_length="truncate")
 
 
+def test_a_ts_file_is_read_as_declared_and_refused_clearly_otherwise(tmp_path):
+    unequal = (
+        TS_EQUAL.replace("@equalLength true", "@equalLength false")
+        .replace("@seriesLength 3\n", "")
+        .replace("3,2,1:6,5,4:down", "3,2:6,5:down")
+    )
+    path = tmp_path / "unequal.ts"
+    path.write_text(unequal)
+    # The caller's NaN padding is not a missing value (@missing is not true).
+    X, y = load_ts_file(path, unequal_length="pad", pad_value=np.nan)
+    assert np.isnan(X[1, :, 2]).all() and not np.isnan(X[0]).any()
+    assert y.tolist() == ["up", "down"]
+    stray = tmp_path / "stray.ts"
+    stray.write_text(TS_EQUAL.replace(":down", ":sideways"))
+    with pytest.raises(ValueError, match=r"labels \['sideways'\] are not among"):
+        load_ts_file(stray)
+    headless = tmp_path / "headless.ts"
+    headless.write_text("1,2,3:up\n")
+    with pytest.raises(ValueError, match="no @data line"):
+        load_ts_file(headless)
+    binary = tmp_path / "binary.ts"
+    binary.write_bytes(bytes(range(128, 256)))
+    with pytest.raises(ValueError, match="not UTF-8 text"):
+        load_ts_file(binary)
+    with pytest.raises(FileNotFoundError, match=r"\.ts file not found"):
+        load_ts_file(tmp_path)  # a folder
+
+
 def test_spike_anomaly_set():
     X, y = make_spike_anomaly(n_samples=2000, random_state=0)
     assert X.shape == (2000, 1, 50)

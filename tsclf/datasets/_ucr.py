@@ -47,7 +47,7 @@ def _nested_to_3d(
     for i, row in enumerate(cells):
         for j, cell in enumerate(row):
             X[i, j, : cell.size] = cell
-    return X
+    return X, np.arange(longest) < lengths[..., np.newaxis]
 
 
 def load_ts_file(
@@ -86,32 +86,56 @@ def load_ts_file(
         ``@missing false``.
     """
     nested, y = _read_nested(path)
-    X = _nested_to_3d(nested, unequal_length, pad_value, str(path))
+    X, recorded = _nested_to_3d(nested, unequal_length, pad_value, str(path))
     header = _header(path)
-    if np.isinf(X).any():
-        series = int(np.argwhere(np.isinf(X))[0][0])
+    # Only recorded values are checked: the padding is the caller's choice.
+    if np.isinf(X[recorded]).any():
+        series = int(np.argwhere(np.isinf(X) & recorded)[0][0])
         raise ValueError(f"{path}: series {series} holds an infinite value.")
-    if header.get("missing") == "false" and np.isnan(X).any():
-        series = int(np.argwhere(np.isnan(X))[0][0])
+    if header.get("missing", "").lower() == "false" and np.isnan(X[recorded]).any():
+        series = int(np.argwhere(np.isnan(X) & recorded)[0][0])
         raise ValueError(
             f"{path}: series {series} holds a missing value ('?' or NaN) although "
             "the header says @missing false."
         )
-    return X, None if y is None else np.asarray(y, dtype=str)
+    y = None if y is None else np.asarray(y, dtype=str)
+    # sktime's reader may change the labels' case; compare without it.
+    declared = header.get("classlabel", "").split()[1:]
+    known = {label.lower() for label in declared}
+    if y is not None and declared and not {label.lower() for label in y} <= known:
+        unknown = sorted({str(label) for label in y if label.lower() not in known})
+        raise ValueError(
+            f"{path}: labels {unknown[:5]} are not among those the header "
+            f"declares (@classLabel true {' '.join(declared)})."
+        )
+    return X, y
 
 
 def _header(path: str | os.PathLike) -> dict[str, str]:
-    """Read the ``@key value`` lines before ``@data``, keys lower-cased."""
+    """Read the ``@key value`` lines before ``@data``, keys lower-cased.
+
+    Raises a ValueError for a file that is not UTF-8 text or has no
+    ``@data`` line.
+    """
     header = {}
-    with Path(path).open(encoding="utf-8") as handle:
-        for line in handle:
-            line = line.strip()
-            if line.lower().startswith("@data"):
-                break
-            if line.startswith("@"):
-                key, _, value = line[1:].partition(" ")
-                header[key.lower()] = value.strip().lower()
-    return header
+    try:
+        with Path(path).open(encoding="utf-8") as handle:
+            for line in handle:
+                line = line.strip()
+                if line.lower().startswith("@data"):
+                    return header
+                if line.startswith("@"):
+                    key, _, value = line[1:].partition(" ")
+                    header[key.lower()] = value.strip()
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path} is not a .ts text file (not UTF-8 text: {error.reason})."
+        ) from error
+    raise ValueError(
+        f"{path} is not a .ts file: it has no @data line (a .ts file starts with "
+        "@problemName, @classLabel ... headers, then @data and one series per "
+        "line)."
+    )
 
 
 def _first_bad_value(path: Path, labelled: bool) -> str:
@@ -144,7 +168,7 @@ def _read_nested(path: str | os.PathLike):
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f".ts file not found: {path}")
-    labelled = _header(path).get("classlabel", "true").startswith("true")
+    labelled = _header(path).get("classlabel", "true").lower().startswith("true")
     try:
         if labelled:
             return load_from_tsfile(str(path), return_data_type="nested_univ")
@@ -222,5 +246,5 @@ def load_ucr_uea(
         frames.append(nested)
         labels.append(np.asarray(y, dtype=str))
     nested = pd.concat(frames, ignore_index=True)
-    X = _nested_to_3d(nested, unequal_length, pad_value, name)
+    X, _ = _nested_to_3d(nested, unequal_length, pad_value, name)
     return X, np.concatenate(labels)
