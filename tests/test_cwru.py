@@ -127,6 +127,24 @@ def test_nested_folder_and_key_suffix(tmp_path):
 
 
 @pytest.mark.usefixtures("synthetic_cwru")
+def test_ids_names_and_speeds_are_read_strictly(tmp_path):
+    write_cwru_mat(tmp_path, 105, seed=1)
+    # A file named in other scripts' digits is not a CWRU id.
+    shutil.copy(tmp_path / "105.mat", tmp_path / "\u0661\u0660\u0665.mat")
+    assert [r.name for r in load_cwru(tmp_path)] == ["105"]
+    for bad in (105.9, "../../x", True):
+        with pytest.raises(ValueError, match="CWRU ids are integers"):
+            load_cwru(tmp_path, ids=[bad])
+    assert [r.name for r in load_cwru(tmp_path, ids=["105"])] == ["105"]
+    content = scipy.io.loadmat(tmp_path / "105.mat")
+    for rpm in (np.array([]), np.array(["fast"])):
+        content["X105RPM"] = rpm
+        scipy.io.savemat(tmp_path / "105.mat", content)
+        with pytest.raises(ValueError, match="shaft speed as one number"):
+            load_cwru(tmp_path, ids=[105])
+
+
+@pytest.mark.usefixtures("synthetic_cwru")
 def test_filters(tmp_path):
     for cwru_id in (97, 105, 106, 118, 109, 278):
         write_cwru_mat(tmp_path, cwru_id)
@@ -150,7 +168,7 @@ def test_filters(tmp_path):
         ({"rate": 24000}, r"Unknown value 24000 for filter `rate`"),
         ({"end": "XX"}, r"Unknown value 'XX' for filter `end`"),
         ({"size": "028"}, r"Unknown value '028' for filter `size`"),
-        ({"ids": [5]}, r"CWRU ids \[5\] are not in the CWRU file map"),
+        ({"ids": [5]}, r"CWRU id 5 is not in the catalogue"),
         ({"ids": [98]}, r"CWRU ids \[98\] are not in the embedded copy"),
         ({"channels": ("FE",)}, r"embedded CWRU copy holds the drive-end channel"),
     ],

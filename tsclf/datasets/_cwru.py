@@ -10,7 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tsclf.datasets._cwru_catalog import NOT_APPLICABLE, TASKS, cwru_catalog
+from tsclf.datasets._cwru_catalog import (
+    NOT_APPLICABLE,
+    TASKS,
+    checked_cwru_ids,
+    cwru_catalog,
+)
 from tsclf.datasets._cwru_checksums import verify_cwru_file
 from tsclf.datasets._cwru_mat import read_cwru_mat
 from tsclf.datasets._quantized import decode
@@ -88,10 +93,7 @@ def _select(
         if chosen is not None:
             keep &= catalog[column].isin(chosen).to_numpy()
     if ids is not None:
-        ids = [int(i) for i in _as_list(ids)]
-        unknown = sorted(set(ids) - set(catalog["cwru_id"]))
-        if unknown:
-            raise ValueError(f"CWRU ids {unknown} are not in the CWRU file map.")
+        ids = checked_cwru_ids(_as_list(ids))
         keep &= catalog["cwru_id"].isin(ids).to_numpy()
     return catalog[keep]
 
@@ -99,7 +101,8 @@ def _select(
 def _index_folder(path: Path) -> dict[int, Path]:
     index: dict[int, Path] = {}
     for file in sorted(path.rglob("*.mat")):
-        if not file.stem.isdigit():
+        # ASCII digits only: str.isdigit also takes other scripts' digits.
+        if not (file.stem.isascii() and file.stem.isdigit()):
             continue
         cwru_id = int(file.stem)
         if cwru_id in index:

@@ -108,3 +108,26 @@ def cwru_catalog() -> pd.DataFrame:
     4    IR  007        0
     """
     return _build_catalog()
+
+
+def checked_cwru_ids(ids) -> list[int]:
+    """Return the ids as ints, after checking each is a catalogued integer.
+
+    ``105``, ``105.0`` and ``"105"`` name recording 105; ``105.9``, ``True``
+    and ``"../x"`` are refused rather than truncated or read as paths.
+    """
+    known = set(cwru_catalog()["cwru_id"])
+    checked = []
+    for cwru_id in ids:
+        try:
+            number = float(cwru_id)
+        except (TypeError, ValueError):
+            number = float("nan")
+        if isinstance(cwru_id, bool) or not number.is_integer():
+            raise ValueError(f"CWRU ids are integers, got {cwru_id!r}.")
+        if int(number) not in known:
+            raise ValueError(
+                f"CWRU id {cwru_id} is not in the catalogue (see cwru_catalog())."
+            )
+        checked.append(int(number))
+    return checked

@@ -95,5 +95,11 @@ def read_cwru_mat(
     rpm = None
     if rpm_keys:
         key = _pick_key(keys, "RPM", cwru_id, file)
-        rpm = float(np.asarray(content[key]).ravel()[0])
+        values = np.asarray(content[key]).ravel()
+        if values.size != 1 or not np.issubdtype(values.dtype, np.number):
+            raise ValueError(
+                f"{file}: variable {key} should hold the shaft speed as one "
+                f"number, got {values.size} value(s) of type {values.dtype}."
+            )
+        rpm = float(values[0])
     return np.stack(columns), rpm

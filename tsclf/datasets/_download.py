@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tsclf.datasets._cwru import EMBEDDED_IDS
-from tsclf.datasets._cwru_catalog import cwru_catalog
+from tsclf.datasets._cwru_catalog import checked_cwru_ids
 from tsclf.datasets._cwru_checksums import verify_cwru_file
 from tsclf.datasets._cwru_mat import read_cwru_mat
 
@@ -103,7 +103,7 @@ def fetch_cwru(
         )
     if isinstance(retries, bool) or not isinstance(retries, int) or retries < 1:
         raise ValueError(f"retries must be a positive int, got {retries!r}.")
-    ids = _checked_ids(ids)
+    ids = checked_cwru_ids(ids)
     folder = cwru_data_home(data_home)
     folder.mkdir(parents=True, exist_ok=True)
     base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -127,21 +127,6 @@ def fetch_cwru(
         if verbose:
             print(f"downloaded {url} -> {target}")
     return folder
-
-
-def _checked_ids(ids: Sequence[int]) -> list[int]:
-    """Return the ids as ints, after checking each is a catalogued integer."""
-    known = set(cwru_catalog()["cwru_id"])
-    checked = []
-    for cwru_id in ids:
-        if isinstance(cwru_id, bool) or not float(cwru_id).is_integer():
-            raise ValueError(f"CWRU ids are integers, got {cwru_id!r}.")
-        if int(cwru_id) not in known:
-            raise ValueError(
-                f"CWRU id {cwru_id} is not in the catalogue (see cwru_catalog())."
-            )
-        checked.append(int(cwru_id))
-    return checked
 
 
 def _check_file(file: Path, cwru_id: int) -> None:
