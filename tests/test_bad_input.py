@@ -619,6 +619,20 @@ CASES = [
         "length must be a positive int",
     ),
     # -- labels and scores ------------------------------------------------------
+    (
+        lambda: tiny(CNNClassifier).fit(
+            X, pd.DataFrame({"a": Y, "b": [None] + [1] * 23})
+        ),
+        ValueError,
+        "task column 'b' holds 1 missing label",
+    ),
+    (
+        lambda: tiny(CNNClassifier).fit(
+            X, pd.DataFrame({"a": Y, "b": ["x"] + [1] * 23})
+        ),
+        ValueError,
+        "task column 'b' mixes strings with",
+    ),
     (lambda: joint_accuracy([], []), ValueError, "holds no samples"),
     (
         lambda: joint_accuracy([["a", None]], [["a", "b"]]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
+import pandas as pd
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
@@ -19,8 +20,6 @@ def _is_sktime_panel(X) -> bool:
     per channel. ``nested_univ``: one row per instance, one column per
     channel, each cell a series.
     """
-    import pandas as pd
-
     if not isinstance(X, pd.DataFrame) or X.empty:
         return False
     if isinstance(X.index, pd.MultiIndex):
@@ -116,6 +115,8 @@ def validate_series(
     params = {"allow_nd": True, "dtype": dtype, **check_params}
     X = as_numpy_panel(X)
     _refuse_ragged(X)
+    if not (isinstance(y, str) and y == "no_validation") and y is not None:
+        _check_label_columns(y)
     skip_y = isinstance(y, str) and y == "no_validation"
     if skip_y:
         X = validate_data(estimator, X, reset=reset, **params)
@@ -148,3 +149,32 @@ def _refuse_ragged(X) -> None:
             ".ts files, load_ts_file(..., unequal_length='pad')), or cut windows "
             "of one length with tsclf.datasets.make_windows."
         )
+
+
+def _check_label_columns(y) -> None:
+    """Name the task column of ``y`` that holds missing or mixed labels."""
+    if isinstance(y, pd.DataFrame | pd.Series):
+        table, named = pd.DataFrame(y), True
+    else:
+        values = np.asarray(y)
+        if values.ndim not in (1, 2) or values.shape[0] == 0:
+            return  # shapes are validate_data's to refuse
+        table, named = pd.DataFrame(values.reshape(values.shape[0], -1)), False
+    for position, column in enumerate(table.columns):
+        values = table[column]
+        name = column if named else position
+        missing = int(values.isna().sum())
+        if missing:
+            raise ValueError(
+                f"y's task column {name!r} holds {missing} missing label(s) (None "
+                "or NaN); every sample needs a label per task (use a label such "
+                "as 'n/a' where a task does not apply)."
+            )
+        if values.dtype == object:
+            kinds = {type(v).__name__ for v in values if not isinstance(v, str)}
+            if kinds and any(isinstance(v, str) for v in values):
+                raise ValueError(
+                    f"y's task column {name!r} mixes strings with {sorted(kinds)}; "
+                    "give each task one type of label (for example "
+                    "y.astype(str))."
+                )
