@@ -148,3 +148,49 @@ def test_cesium_features(n, length, amplitude, dtype):
         lambda: CesiumFeatures(features=features, sampling_rate=100.0).fit_transform(X),
         (n, len(features)),
     )
+
+
+# -- invalid input: refused with the argument named, or a documented result --
+
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+from tsclf.metrics import joint_accuracy, task_score  # noqa: E402
+
+_label_arrays = st.one_of(
+    # numbers of any shape, NaN and infinity included
+    hnp.arrays(
+        dtype=st.sampled_from([np.float64, np.int64]),
+        shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4),
+    ),
+    hnp.arrays(
+        dtype=np.dtype("U2"),
+        shape=hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=4),
+        elements=st.sampled_from(["a", "b", "c"]),
+    ),
+)
+_weights = st.none() | hnp.arrays(
+    dtype=np.float64,
+    shape=st.integers(0, 5),
+    elements=st.floats(-1, 2) | st.sampled_from([np.nan, np.inf]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(y_true=_label_arrays, y_pred=_label_arrays, sample_weight=_weights)
+def test_scores_answer_in_range_or_name_the_argument(y_true, y_pred, sample_weight):
+    scores = {
+        "joint_accuracy": lambda: joint_accuracy(
+            y_true, y_pred, sample_weight=sample_weight
+        ),
+        "task_score": lambda: task_score(y_true, y_pred, task=0),
+    }
+    for name, score in scores.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                value = score()
+        except (ValueError, TypeError) as error:
+            named = ("y_true", "y_pred", "sample_weight", "task")
+            assert any(arg in str(error) for arg in named), f"{name}: {error}"
+        else:
+            assert 0.0 <= value <= 1.0, f"{name} gave {value}"

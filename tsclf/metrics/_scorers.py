@@ -129,7 +129,13 @@ def task_score(
             f"task={task} is not a column of y: it has {true.shape[1]} "
             f"(positions 0 to {true.shape[1] - 1})."
         )
-    return float(_METRICS[metric](true[:, task], pred[:, task]))
+    try:
+        return float(_METRICS[metric](true[:, task], pred[:, task]))
+    except ValueError as error:  # scikit-learn's, e.g. on continuous values
+        raise ValueError(
+            f"Task {task} of y_true and y_pred cannot be scored as class labels: "
+            f"{error}"
+        ) from error
 
 
 def mean_task_score(
@@ -192,7 +198,14 @@ def joint_accuracy(
     """
     true, pred = _checked_columns(y_true, y_pred, tasks)
     if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, true)
+        try:
+            sample_weight = _check_sample_weight(
+                sample_weight, true, ensure_non_negative=True
+            )
+        except ValueError as error:
+            raise ValueError(f"sample_weight: {error}") from error
+        if not sample_weight.sum() > 0:
+            raise ValueError("sample_weight sums to zero: no sample counts.")
     return float(np.average(np.all(true == pred, axis=1), weights=sample_weight))
 
 
