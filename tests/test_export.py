@@ -313,3 +313,20 @@ def test_torch_steps_match_the_transformers(cwru):
         np.testing.assert_allclose(
             module(torch.from_numpy(X)).numpy(), step.transform(X), atol=1e-5
         )
+
+
+def test_a_seed_ensemble_exports_as_one_graph_that_averages_its_members(cwru, tmp_path):
+    from tsclf.classification import SeedEnsembleClassifier
+
+    X, y, _ = cwru
+    ensemble = SeedEnsembleClassifier(_cnn(), n_estimators=3, random_state=0)
+    ensemble.fit(X, y)
+    metadata, outputs, _ = _onnx_outputs(ensemble, X, tmp_path)
+    _same_probabilities(outputs[:3], ensemble.predict_proba(X), atol=1e-5)
+    labels = np.column_stack(
+        [np.asarray(metadata["classes"][t])[outputs[3 + t]] for t in range(3)]
+    )
+    np.testing.assert_array_equal(labels, ensemble.predict(X))
+    forest = SeedEnsembleClassifier(RandomForestClassifier(n_estimators=2))
+    with pytest.raises(TypeError, match="SeedEnsembleClassifier of them"):
+        export_onnx(forest, tmp_path / "forest.onnx")

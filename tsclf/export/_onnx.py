@@ -43,17 +43,46 @@ class DeployedClassifier(torch.nn.Module):
         self.network = copy.deepcopy(estimator.net_.module_)
         self.decode = GatedSoftmax(estimator.label_encoder_)
 
-    def forward(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    def probabilities(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Return each task's class probabilities."""
         features = self.preprocess(series)
         if features.ndim == 2:  # a table: one channel of features, as in fit
             features = features.unsqueeze(1)
-        probas = self.decode(self.network(features))
+        return self.decode(self.network(features))
+
+    def forward(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        probas = self.probabilities(series)
+        labels = tuple(proba.argmax(dim=1) for proba in probas)
+        return probas + labels
+
+
+class DeployedEnsemble(torch.nn.Module):
+    """Members' :class:`DeployedClassifier` graphs, their probabilities averaged.
+
+    Parameters
+    ----------
+    members : list of BaseDeepClassifier
+        Fitted on the same labels (a :class:`SeedEnsembleClassifier`'s).
+    preprocessing : bool, default=True
+    """
+
+    def __init__(self, members: list, preprocessing: bool = True):
+        super().__init__()
+        self.members = torch.nn.ModuleList(
+            DeployedClassifier(member, preprocessing) for member in members
+        )
+
+    def forward(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        each = [member.probabilities(series) for member in self.members]
+        probas = tuple(
+            torch.stack(task).mean(dim=0) for task in zip(*each, strict=True)
+        )
         labels = tuple(proba.argmax(dim=1) for proba in probas)
         return probas + labels
 
 
 def export_onnx(
-    estimator: BaseDeepClassifier,
+    estimator,
     path: str | Path,
     *,
     preprocessing: bool = True,
@@ -71,8 +100,10 @@ def export_onnx(
 
     Parameters
     ----------
-    estimator : BaseDeepClassifier
-        A fitted tsclf deep classifier.
+    estimator : BaseDeepClassifier or SeedEnsembleClassifier
+        A fitted tsclf deep classifier, or a seed ensemble of them: one
+        graph runs every member and averages their probabilities, as its
+        ``predict_proba`` does.
     path : str or path-like
         The ``.onnx`` file to write.
     preprocessing : bool, default=True
@@ -118,15 +149,9 @@ def export_onnx(
     >>> metadata["classes"][1]
     ['B', 'IR', 'OR', 'n/a']
     """
-    # The type first: an estimator of another kind is never "not fitted".
-    if not isinstance(estimator, BaseDeepClassifier):
-        raise TypeError(
-            "export_onnx takes a fitted tsclf deep classifier (CNNClassifier, "
-            f"LITEClassifier, ...), got {type(estimator).__name__}. Forests and "
-            "feature pipelines (VibrationClassifier among them) deploy with "
-            "tsclf.export.save_model and load_model."
-        )
-    check_is_fitted(estimator, "net_")
+    members = _deep_members(estimator)
+    ensemble = members[0] is not estimator
+    estimator = members[0]  # the labels and input shape are every member's
     path = Path(path)
     encoder = estimator.label_encoder_
     n_tasks = encoder.n_tasks_
@@ -151,7 +176,15 @@ def export_onnx(
         "preprocessing": bool(preprocessing),
         "monitors": [_monitor_statistics(m) for m in _monitors(estimator)],
     }
-    module = DeployedClassifier(estimator, preprocessing).cpu().eval()
+    module = (
+        (
+            DeployedEnsemble(members, preprocessing)
+            if ensemble
+            else DeployedClassifier(estimator, preprocessing)
+        )
+        .cpu()
+        .eval()
+    )
     example = torch.zeros((2, *input_shape), dtype=torch.float32)
     with _quiet_exporter():
         program = torch.onnx.export(
@@ -175,6 +208,28 @@ def export_onnx(
         json.dumps(metadata, indent=2, default=str)
     )
     return metadata
+
+
+def _deep_members(estimator) -> list:
+    """Return the fitted deep classifier, or a seed ensemble's deep members."""
+    from tsclf.classification import SeedEnsembleClassifier
+
+    # The type first: an estimator of another kind is never "not fitted".
+    if isinstance(estimator, SeedEnsembleClassifier) and isinstance(
+        estimator.estimator, BaseDeepClassifier
+    ):
+        check_is_fitted(estimator, "estimators_")
+        return list(estimator.estimators_)
+    if not isinstance(estimator, BaseDeepClassifier):
+        raise TypeError(
+            "export_onnx takes a fitted tsclf deep classifier (CNNClassifier, "
+            "LITEClassifier, ...) or a SeedEnsembleClassifier of them, got "
+            f"{type(estimator).__name__}. Forests and feature pipelines "
+            "(VibrationClassifier among them) deploy with "
+            "tsclf.export.save_model and load_model."
+        )
+    check_is_fitted(estimator, "net_")
+    return [estimator]
 
 
 def _monitors(estimator) -> list:
