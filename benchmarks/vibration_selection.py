@@ -55,7 +55,7 @@ CANDIDATES: dict[str, dict] = {
     "max_frequency=500": {"max_frequency": 500.0},
     "adapt_scale=True": {"adapt_scale": True},
     "pseudo_label_share=0": {"pseudo_label_share": 0.0},
-    "pseudo_label_share=0.25": {"pseudo_label_share": 0.25},
+    "pseudo_label_share=0.5": {"pseudo_label_share": 0.5},
 }
 #: Settings that do not enter the stored key: the study fixes them.
 UNKEYED = ("sampling_rate", "n_jobs", "random_state")

@@ -205,7 +205,7 @@ def test_pseudo_labels_need_probabilities():
     model = VibrationClassifier(sampling_rate=RATE, estimator=LinearSVC())
     model.fit(X, y[:, 0])
     with pytest.raises(
-        ValueError, match=r"pseudo_label_share=0.5 ranks .* predict_proba"
+        ValueError, match=r"pseudo_label_share=0.25 ranks .* predict_proba"
     ):
         model.adapt(another_path(X))
     model.set_params(pseudo_label_share=0.0).fit(X, y[:, 0]).adapt(another_path(X))

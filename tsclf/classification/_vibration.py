@@ -98,10 +98,11 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         Whether ``adapt`` also re-scales each feature to the new machine's
         standard deviation, not only re-centres it (the features are then
         standardised in ``fit`` too, which does not change a forest).
-    pseudo_label_share : float, default=0.5
+    pseudo_label_share : float, default=0.25
         Share of the new machine's windows that ``adapt`` labels with its
         most confident predictions (the product over tasks of the largest
-        class probability) and trains on; 0 only re-centres. Needs an
+        class probability) and trains on; 0 only re-centres. Chosen on
+        validation data (0.845 against 0.842 for 0.5 and 0.820 for 0). Needs an
         ``estimator`` with ``predict_proba``. The training features are kept
         for it (``training_features_``).
     estimator : classifier, default=None
@@ -192,7 +193,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         n_coefficients: int = 24,
         quantile: float = 0.999,
         adapt_scale: bool = False,
-        pseudo_label_share: float = 0.5,
+        pseudo_label_share: float = 0.25,
         estimator: Any = None,
         n_jobs: int | None = None,
         random_state: Any = None,
