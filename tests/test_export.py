@@ -237,20 +237,27 @@ def test_onnx_without_preprocessing_takes_preprocessed_input(cwru, tmp_path):
     _same_probabilities(outputs[:3], model.predict_proba(X), atol=1e-5)
 
 
-def test_a_network_that_reads_spectrograms_exports_without_its_preprocessing(
+def test_the_recommended_spectrogram_cnn_exports_whole_and_without_its_steps(
     cwru, tmp_path
 ):
-    from tsclf.transformers import SpectrogramChannels
+    from tsclf.transformers import Envelope, SpectrogramChannels
 
     X, y, _ = cwru
-    model = _cnn(preprocessor=SpectrogramChannels(nperseg=64)).fit(X, y)
-    with pytest.raises(TypeError, match="preprocessing=False"):
-        export_onnx(model, tmp_path / "whole.onnx")
+    # The README's recommended spectrogram CNN: its steps have torch twins.
+    steps = make_pipeline(WindowStandardizer(), SpectrogramChannels())
+    model = _cnn(preprocessor=steps).fit(X, y)
+    _, outputs, _ = _onnx_outputs(model, X, tmp_path)
+    _same_probabilities(outputs[:3], model.predict_proba(X), atol=1e-5)
+    # Without them, the graph reads what the network reads.
     ready = model.preprocessor_.transform(X).astype(np.float32)
     metadata, outputs, _ = _onnx_outputs(model, ready, tmp_path, preprocessing=False)
     assert metadata["input"] == "preprocessed"
     assert metadata["input_shape"] == ["batch", *ready.shape[1:]]
     _same_probabilities(outputs[:3], model.predict_proba(X), atol=1e-5)
+    # A step without a twin says how to export without it.
+    envelope = _cnn(preprocessor=Envelope(decimation=4)).fit(X, y)
+    with pytest.raises(TypeError, match="preprocessing=False"):
+        export_onnx(envelope, tmp_path / "whole.onnx")
 
 
 def test_a_shift_monitor_exports_as_the_identity_with_its_statistics_beside(

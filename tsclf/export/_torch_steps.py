@@ -16,11 +16,18 @@ from functools import singledispatch
 
 import numpy as np
 import torch
+from scipy import signal
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from tsclf.monitoring import ShiftMonitor
-from tsclf.transformers import ChannelScaler, Flatten, WindowStandardizer
+from tsclf.transformers import (
+    ChannelScaler,
+    Flatten,
+    SpectrogramChannels,
+    STFTImage,
+    WindowStandardizer,
+)
 
 
 @singledispatch
@@ -34,7 +41,9 @@ def torch_step(step) -> torch.nn.Module:
         :class:`~tsclf.transformers.ChannelScaler` around a
         :class:`~sklearn.preprocessing.StandardScaler`,
         :class:`~tsclf.transformers.Flatten` (windows as rows: the network
-        reads them as one channel), :class:`~tsclf.monitoring.ShiftMonitor`
+        reads them as one channel), :class:`~tsclf.transformers.STFTImage`
+        and :class:`~tsclf.transformers.SpectrogramChannels` (the STFT as a
+        strided convolution), :class:`~tsclf.monitoring.ShiftMonitor`
         (the identity: it passes series through) and a
         :class:`~sklearn.pipeline.Pipeline`
         of supported steps.
@@ -118,6 +127,53 @@ def _(step: ChannelScaler) -> torch.nn.Module:
     mean = scaler.mean_ if scaler.with_mean else np.zeros(n_channels)
     scale = scaler.scale_ if scaler.with_std else np.ones(n_channels)
     return _Affine(mean, scale)
+
+
+class _STFTMagnitude(torch.nn.Module):
+    """scipy's one-sided STFT magnitude, as a convolution that exports.
+
+    Hann window and spectrum scaling, as :func:`scipy.signal.stft`; the
+    transform is a strided convolution with cosine and sine kernels.
+    """
+
+    def __init__(self, nperseg: int, step: int, log: bool, as_channels: bool):
+        super().__init__()
+        window = signal.get_window("hann", nperseg)
+        n_freqs = nperseg // 2 + 1
+        angle = 2 * np.pi * np.outer(np.arange(n_freqs), np.arange(nperseg)) / nperseg
+        scale = window / window.sum()
+        kernels = np.concatenate([np.cos(angle) * scale, -np.sin(angle) * scale])
+        self.register_buffer(
+            "kernels", torch.tensor(kernels[:, np.newaxis], dtype=torch.float32)
+        )
+        self.n_freqs, self.step = n_freqs, step
+        self.log, self.as_channels = log, as_channels
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n_channels, length = x.shape[1], x.shape[2]
+        parts = torch.nn.functional.conv1d(
+            x.reshape(-1, 1, length), self.kernels, stride=self.step
+        )
+        real, imag = parts[:, : self.n_freqs], parts[:, self.n_freqs :]
+        magnitude = torch.sqrt(real * real + imag * imag)
+        if self.log:
+            magnitude = torch.log1p(magnitude)
+        n_frames = magnitude.shape[-1]
+        if self.as_channels:
+            return magnitude.reshape(-1, n_channels * self.n_freqs, n_frames)
+        return magnitude.reshape(-1, n_channels, self.n_freqs, n_frames)
+
+
+@torch_step.register
+def _(step: STFTImage) -> torch.nn.Module:
+    nperseg = min(step.nperseg, step.length_)
+    noverlap = nperseg // 2 if step.noverlap is None else step.noverlap
+    return _STFTMagnitude(
+        nperseg,
+        nperseg - noverlap,
+        step.log,
+        as_channels=isinstance(step, SpectrogramChannels),
+    )
 
 
 @torch_step.register
