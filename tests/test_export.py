@@ -337,3 +337,6 @@ def test_a_seed_ensemble_exports_as_one_graph_that_averages_its_members(cwru, tm
     forest = SeedEnsembleClassifier(RandomForestClassifier(n_estimators=2))
     with pytest.raises(TypeError, match="SeedEnsembleClassifier of them"):
         export_onnx(forest, tmp_path / "forest.onnx")
+    pipeline = make_pipeline(WindowStandardizer(), _cnn())
+    with pytest.raises(TypeError, match="give it the steps before it as its prepro"):
+        export_onnx(pipeline, tmp_path / "pipeline.onnx")

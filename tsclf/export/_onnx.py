@@ -220,6 +220,15 @@ def _deep_members(estimator) -> list:
     ):
         check_is_fitted(estimator, "estimators_")
         return list(estimator.estimators_)
+    if isinstance(estimator, Pipeline) and isinstance(
+        estimator.steps[-1][1], BaseDeepClassifier
+    ):
+        raise TypeError(
+            "export_onnx takes the deep classifier itself: give it the steps "
+            "before it as its preprocessor (preprocessor=make_pipeline(...)), "
+            "where they are fitted with it and export in the same graph when "
+            "they have torch twins (see tsclf.export.torch_step)."
+        )
     if not isinstance(estimator, BaseDeepClassifier):
         raise TypeError(
             "export_onnx takes a fitted tsclf deep classifier (CNNClassifier, "
