@@ -10,6 +10,7 @@ import numpy as np
 
 from tsclf.exceptions import NoValidationWarning, UngroupedValidationWarning
 from tsclf.model_selection import ValidationSplit
+from tsclf.utils.validation import explaining_missing_groups
 
 
 def validation_split(estimator, n_samples: int, y_split, groups, rng, conditions=None):
@@ -67,20 +68,17 @@ def validation_split(estimator, n_samples: int, y_split, groups, rng, conditions
         test_size = 0.2 if isinstance(setting, str) else float(setting)
         setting = ValidationSplit(test_size, random_state=rng)
     extra = {} if conditions is None else {"conditions": np.asarray(conditions)}
-    try:
+    with explaining_missing_groups(
+        groups,
+        f"validation={setting!r} splits by groups, but {name}.fit got none: "
+        "pass groups= to fit. Inside a search or cross_validate, groups reach "
+        "the estimator only under metadata routing "
+        "(sklearn.set_config(enable_metadata_routing=True); tsclf estimators "
+        "request them by default).",
+    ):
         split = next(
             iter(setting.split(np.zeros(n_samples), y_split, groups, **extra)), None
         )
-    except ValueError as error:
-        if groups is not None or "groups" not in str(error):
-            raise
-        raise ValueError(
-            f"validation={setting!r} splits by groups, but {name}.fit got none: "
-            "pass groups= to fit. Inside a search or cross_validate, groups "
-            "reach the estimator only under metadata routing "
-            "(sklearn.set_config(enable_metadata_routing=True); tsclf "
-            "estimators request them by default)."
-        ) from error
     if split is None:
         n_groups = "no" if groups is None else len(np.unique(groups))
         warnings.warn(

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from tsclf.exceptions import InputShiftWarning
 from tsclf.transformers import BandEnergies
-from tsclf.utils.validation import validate_series
+from tsclf.utils.validation import explaining_missing_groups, validate_series
 
 
 def _passed_on(X):
@@ -298,18 +298,15 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 random_state=rng.randint(np.iinfo(np.int32).max),
             )
         distances = np.full(features.shape[0], np.inf)
-        try:
+        with explaining_missing_groups(
+            groups,
+            f"{type(self).__name__}(cv={self.cv!r}) needs groups: pass "
+            "fit(X, groups=recordings), or in a Pipeline or a deep estimator's "
+            "preprocessor enable metadata routing "
+            "(sklearn.set_config(enable_metadata_routing=True)) and "
+            "set_fit_request(groups=True) on the monitor.",
+        ):
             splits = list(check_cv(cv).split(features, groups=groups))
-        except ValueError as error:
-            if groups is not None or "groups" not in str(error):
-                raise
-            raise ValueError(
-                f"{type(self).__name__}(cv={self.cv!r}) needs groups: pass "
-                "fit(X, groups=recordings), or in a Pipeline or a deep "
-                "estimator's preprocessor enable metadata routing "
-                "(sklearn.set_config(enable_metadata_routing=True)) and "
-                "set_fit_request(groups=True) on the monitor."
-            ) from error
         for train, held_out in splits:
             covariance = clone(self.covariance).fit(features[train])
             distances[held_out] = covariance.mahalanobis(features[held_out])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from numbers import Real
 
 import numpy as np
@@ -178,3 +180,18 @@ def _check_label_columns(y) -> None:
                     "give each task one type of label (for example "
                     "y.astype(str))."
                 )
+
+
+@contextlib.contextmanager
+def explaining_missing_groups(groups, message: str) -> Iterator[None]:
+    """Replace a splitter's "groups" error, when no groups were given.
+
+    scikit-learn's group splitters say only that ``groups`` should not be
+    None; ``message`` says where the caller's groups should come from.
+    """
+    try:
+        yield
+    except ValueError as error:
+        if groups is not None or "groups" not in str(error):
+            raise
+        raise ValueError(message) from error
