@@ -22,6 +22,7 @@ from tsclf.transformers import (
     Flatten,
     SquaredEnvelopeSpectrum,
 )
+from tsclf.utils.adaptation import surest_predictions
 from tsclf.utils.validation import SAMPLING_RATE, validate_series
 
 
@@ -287,20 +288,16 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
 
     def _self_train(self, both: np.ndarray) -> None:
         """Refit the path classifier with the surest of ``both`` labelled."""
-        if not hasattr(self.source_path_estimator_, "predict_proba"):
+        try:
+            kept, labels = surest_predictions(
+                self.source_path_estimator_, both, self.pseudo_label_share
+            )
+        except ValueError as error:
             raise ValueError(
                 f"pseudo_label_share={self.pseudo_label_share} ranks the new "
-                "windows by predict_proba, which "
-                f"{type(self.source_path_estimator_).__name__} lacks: set "
-                "pseudo_label_share=0, or use a classifier with predict_proba."
-            )
-        source = self.source_path_estimator_
-        proba = source.predict_proba(both)
-        tasks = proba if isinstance(proba, list) else [proba]
-        confidence = np.prod([p.max(axis=1) for p in tasks], axis=0)
-        n_kept = max(1, round(self.pseudo_label_share * both.shape[0]))
-        kept = np.argsort(-confidence, kind="stable")[:n_kept]
-        labels = source.predict(both[kept])
+                f"windows by predict_proba: {error} Set pseudo_label_share=0, "
+                "or use a classifier with predict_proba."
+            ) from error
         self.path_estimator_ = self._new_estimator().fit(
             np.vstack([self.training_features_, both[kept]]),
             np.concatenate([self.training_targets_, labels]),

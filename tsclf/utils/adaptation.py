@@ -10,6 +10,7 @@ transforms; a union gives each branch the same data.
 
 from __future__ import annotations
 
+import numpy as np
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 
@@ -97,3 +98,36 @@ def adapt_in_sequence(steps: list, X) -> None:
             adapt_fitted(step, X)
         if any(map(can_adapt, steps[position + 1 :])):
             X = step.transform(X)
+
+
+def surest_predictions(classifier, X, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return the positions and labels of the ``share`` of ``X`` predicted surest.
+
+    Self-training's first step: a window's confidence is the product over
+    tasks of its largest class probability.
+
+    Parameters
+    ----------
+    classifier : fitted classifier with ``predict_proba``
+    X : array-like of shape (n_samples, ...)
+    share : float in (0, 1]
+        At least one sample is kept.
+
+    Returns
+    -------
+    kept : ndarray of int
+        Positions in ``X``, surest first.
+    labels : ndarray
+        ``classifier``'s predictions for them.
+    """
+    if not hasattr(classifier, "predict_proba"):
+        raise ValueError(
+            f"Ranking predictions by confidence needs predict_proba, which "
+            f"{type(classifier).__name__} lacks."
+        )
+    proba = classifier.predict_proba(X)
+    tasks = proba if isinstance(proba, list) else [proba]
+    confidence = np.prod([p.max(axis=1) for p in tasks], axis=0)
+    n_kept = max(1, round(share * len(confidence)))
+    kept = np.argsort(-confidence, kind="stable")[:n_kept]
+    return kept, classifier.predict(X[kept])
