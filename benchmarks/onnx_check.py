@@ -5,8 +5,9 @@ every 20th embedded CWRU window, export with
 :func:`tsclf.export.export_onnx` (preprocessing included), run the file in
 onnxruntime and print the largest probability gap to ``predict_proba``
 and whether the labels equal ``predict``'s. A classifier whose
-preprocessing has no torch twin (ResNet-2D's STFTImage) is reported as
-refused. About 3 minutes on 2 CPU cores; needs ``tsclf[deploy]``.
+preprocessing had no torch twin would be reported as refused (ResNet-2D's
+STFTImage has one since the STFT became a strided convolution). About 3
+minutes on 2 CPU cores; needs ``tsclf[deploy]``.
 
 Usage::
 

@@ -295,9 +295,11 @@ def test_onnx_of_a_single_task_classifier(cwru, tmp_path):
 
 def test_unsupported_preprocessing_and_regressors_are_refused(cwru, tmp_path):
     X, y, _ = cwru
-    image = ResNet2DClassifier(max_epochs=1, validation=None, random_state=0)
-    with pytest.raises(TypeError, match="STFTImage has no torch equivalent"):
-        export_onnx(image.fit(X[:20], y.iloc[:20]), tmp_path / "a.onnx")
+    from tsclf.transformers import Envelope
+
+    envelope = _cnn(preprocessor=Envelope(decimation=4))
+    with pytest.raises(TypeError, match="Envelope has no torch equivalent"):
+        export_onnx(envelope.fit(X[:20], y.iloc[:20]), tmp_path / "a.onnx")
     with pytest.raises(TypeError, match="MinMaxScaler"):
         torch_step(ChannelScaler(MinMaxScaler()).fit(X))
     regressor = tiny(GRURegressor, max_epochs=1, validation=None)
