@@ -339,6 +339,24 @@ def test_a_seed_ensemble_exports_as_one_graph_that_averages_its_members(cwru, tm
     forest = SeedEnsembleClassifier(RandomForestClassifier(n_estimators=2))
     with pytest.raises(TypeError, match="SeedEnsembleClassifier of them"):
         export_onnx(forest, tmp_path / "forest.onnx")
-    pipeline = make_pipeline(WindowStandardizer(), _cnn())
-    with pytest.raises(TypeError, match="give it the steps before it as its prepro"):
-        export_onnx(pipeline, tmp_path / "pipeline.onnx")
+
+
+def test_a_pipeline_of_steps_with_twins_ending_in_a_deep_classifier_exports(
+    cwru, tmp_path
+):
+    from tsclf.transformers import Envelope, SpectrogramChannels
+
+    X, y, _ = cwru
+    pipeline = make_pipeline(
+        ChannelScaler(), WindowStandardizer(), _cnn(preprocessor=SpectrogramChannels())
+    ).fit(X, y)
+    metadata, outputs, _ = _onnx_outputs(pipeline, X, tmp_path)
+    assert metadata["input_shape"] == ["batch", *X.shape[1:]]
+    _same_probabilities(outputs[:3], pipeline.predict_proba(X), atol=1e-5)
+    labels = np.column_stack(
+        [np.asarray(metadata["classes"][t])[outputs[3 + t]] for t in range(3)]
+    )
+    np.testing.assert_array_equal(labels, pipeline.predict(X))
+    untwinned = make_pipeline(Envelope(decimation=4), _cnn()).fit(X, y)
+    with pytest.raises(TypeError, match="Envelope has no torch equivalent"):
+        export_onnx(untwinned, tmp_path / "envelope.onnx")

@@ -9,6 +9,7 @@ import logging
 import warnings
 from pathlib import Path
 
+import numpy as np
 import torch
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
@@ -100,10 +101,11 @@ def export_onnx(
 
     Parameters
     ----------
-    estimator : BaseDeepClassifier or SeedEnsembleClassifier
-        A fitted tsclf deep classifier, or a seed ensemble of them: one
-        graph runs every member and averages their probabilities, as its
-        ``predict_proba`` does.
+    estimator : BaseDeepClassifier, SeedEnsembleClassifier or Pipeline
+        A fitted tsclf deep classifier; a seed ensemble of them (one graph
+        runs every member and averages their probabilities, as its
+        ``predict_proba`` does); or a Pipeline of steps with torch twins
+        ending in either (the steps run first in the graph).
     path : str or path-like
         The ``.onnx`` file to write.
     preprocessing : bool, default=True
@@ -149,6 +151,7 @@ def export_onnx(
     >>> metadata["classes"][1]
     ['B', 'IR', 'OR', 'n/a']
     """
+    head, estimator = _split_pipeline(estimator)
     members = _deep_members(estimator)
     ensemble = members[0] is not estimator
     estimator = members[0]  # the labels and input shape are every member's
@@ -158,7 +161,9 @@ def export_onnx(
     outputs = [f"proba_{t}" for t in range(n_tasks)] + [
         f"label_{t}" for t in range(n_tasks)
     ]
-    if preprocessing:
+    if preprocessing and head is not None:
+        input_shape = _pipeline_input_shape(head, estimator)
+    elif preprocessing:
         input_shape = [estimator.n_channels_, estimator.n_timepoints_]
     else:  # what the network reads: the preprocessor's output
         timepoints = estimator.net_.module__n_timepoints
@@ -177,14 +182,13 @@ def export_onnx(
         "monitors": [_monitor_statistics(m) for m in _monitors(estimator)],
     }
     module = (
-        (
-            DeployedEnsemble(members, preprocessing)
-            if ensemble
-            else DeployedClassifier(estimator, preprocessing)
-        )
-        .cpu()
-        .eval()
+        DeployedEnsemble(members, preprocessing)
+        if ensemble
+        else DeployedClassifier(estimator, preprocessing)
     )
+    if preprocessing and head is not None:
+        module = torch.nn.Sequential(torch_step(head), module)
+    module = module.cpu().eval()
     example = torch.zeros((2, *input_shape), dtype=torch.float32)
     with _quiet_exporter():
         program = torch.onnx.export(
@@ -210,6 +214,38 @@ def export_onnx(
     return metadata
 
 
+def _split_pipeline(estimator) -> tuple[Pipeline | None, object]:
+    """Return a Pipeline's steps before its final estimator, and that one."""
+    if not isinstance(estimator, Pipeline):
+        return None, estimator
+    check_is_fitted(estimator)
+    return estimator[:-1], estimator.steps[-1][1]
+
+
+def _pipeline_input_shape(head: Pipeline, final) -> list[int]:
+    """Return the (channels, length) the steps before ``final`` take.
+
+    The steps record their input's channels; the length is the first that
+    the steps turn into what ``final`` was fitted on.
+    """
+    first = head.steps[0][1]
+    channels = getattr(first, "n_features_in_", None)
+    lengths = [getattr(step, "length_", None) for _, step in head.steps]
+    lengths = [n for n in [*lengths, final.n_timepoints_] if isinstance(n, int)]
+    expected = (final.n_channels_, final.n_timepoints_)
+    for length in dict.fromkeys(lengths) if channels is not None else ():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a monitor's verdict on zeros
+            out = head.transform(np.zeros((2, channels, length), np.float32))
+        if np.shape(out)[1:] == expected:
+            return [channels, length]
+    raise TypeError(
+        f"export_onnx cannot tell which series the steps before "
+        f"{type(final).__name__} take; give them to it as its preprocessor "
+        "(preprocessor=make_pipeline(...)), where they export in the same graph."
+    )
+
+
 def _deep_members(estimator) -> list:
     """Return the fitted deep classifier, or a seed ensemble's deep members."""
     from tsclf.classification import SeedEnsembleClassifier
@@ -220,15 +256,6 @@ def _deep_members(estimator) -> list:
     ):
         check_is_fitted(estimator, "estimators_")
         return list(estimator.estimators_)
-    if isinstance(estimator, Pipeline) and isinstance(
-        estimator.steps[-1][1], BaseDeepClassifier
-    ):
-        raise TypeError(
-            "export_onnx takes the deep classifier itself: give it the steps "
-            "before it as its preprocessor (preprocessor=make_pipeline(...)), "
-            "where they are fitted with it and export in the same graph when "
-            "they have torch twins (see tsclf.export.torch_step)."
-        )
     if not isinstance(estimator, BaseDeepClassifier):
         raise TypeError(
             "export_onnx takes a fitted tsclf deep classifier (CNNClassifier, "
