@@ -103,9 +103,8 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         Share of the new machine's windows that ``adapt`` labels with its
         most confident predictions (the product over tasks of the largest
         class probability) and trains on; 0 only re-centres. Chosen on
-        validation data (0.845 against 0.842 for 0.5 and 0.820 for 0). Needs an
-        ``estimator`` with ``predict_proba``. The training features are kept
-        for it (``training_features_``).
+        validation data (0.845, against 0.842 for 0.5 and 0.820 for 0).
+        Needs an ``estimator`` with ``predict_proba``.
     estimator : classifier, default=None
         Fitted on the features (cloned twice); None: a
         :class:`~sklearn.ensemble.RandomForestClassifier` of 300 trees.
@@ -120,28 +119,20 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
     invariant_features_ : Pipeline
         Whitening, then the normalised envelope spectra, flattened.
     raw_spectrum_ : Pipeline or None
-        With ``raw_envelope``, the raw windows' normalised squared envelope
-        spectrum, flattened, which ``invariant_estimator_`` reads too.
+        With ``raw_envelope``, the raw windows' spectrum, flattened.
     path_features_ : CepstralCoefficients
     recentre_ : AdaptiveScaler
-        Centres (and with ``adapt_scale`` scales) both kinds of features on
-        the training windows, or on a new machine's after ``adapt``, before
-        ``path_estimator_``.
+        Centres (and scales) both kinds on the training, or adapted, path.
     monitor_ : ShiftMonitor
-        Marks windows outside the training path; it reads their path
-        signature, one series per window.
+        Marks windows outside the training path from their signature.
     invariant_estimator_, path_estimator_ : classifier
-        The classifier on the invariant features (with ``raw_envelope``,
-        and the raw spectrum), and on both kinds (after
-        ``adapt``, refitted with the new windows it labelled).
+        The classifier on the invariant features (and the raw spectrum),
+        and on both kinds (after ``adapt``, refitted with its labels).
     source_path_estimator_ : classifier
-        The classifier on both as fitted on the training windows; every
-        ``adapt`` starts from it.
-    training_features_ : ndarray of shape (n_windows, n_features) or None
-        Both kinds of features of the training windows, re-centred, and
-    training_targets_ : ndarray or None
-        their labels, which ``adapt`` trains on again beside its
-        pseudo-labelled windows (None when ``pseudo_label_share`` is 0).
+        ``path_estimator_`` as fitted on the training windows.
+    training_features_, training_targets_ : ndarray or None
+        The training windows' features (both kinds, re-centred) and labels,
+        which ``adapt`` trains on again (None if ``pseudo_label_share=0``).
     classes_ : ndarray or list of ndarray
         Labels per task.
     n_features_in_ : int
@@ -317,14 +308,10 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
     def adapt(self, X) -> VibrationClassifier:
         """Re-centre on unlabelled windows of a new machine; learn from them.
 
-        Adapt to windows that cover the new machine's states in
-        proportions like the training data's: the mean of windows that
-        are all one kind of fault carries that label, and re-centring
-        removes it. With ``pseudo_label_share``, the windows it is surest
-        of are then labelled by the classifier fitted on the training
-        windows and added to them, and the classifier on both kinds of
-        features is refitted; each ``adapt`` starts again from the training
-        windows.
+        The windows should cover the new machine's states in proportions
+        like the training data's (the mean of windows of one fault carries
+        its label, and re-centring removes it). Each ``adapt`` starts again
+        from the training windows.
 
         Parameters
         ----------
@@ -411,8 +398,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
 
         Returns
         -------
-        proba : ndarray of shape (n_windows, n_classes), or a list of them
-            (one per task)
+        proba : ndarray of shape (n_windows, n_classes), or one per task
         """
         check_is_fitted(self)
         return self._pick("predict_proba", X)
