@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from numbers import Integral
 
 import numpy as np
 
 from tsclf.metrics._report import multitask_classification_report
 from tsclf.metrics._scorers import _columns
+from tsclf.utils.validation import check_positive_int
 
 
 def _figure(n_panels: int, ncols: int, panel_size: tuple[float, float]):
@@ -208,9 +208,8 @@ def plot_windows(
     pred = None if y_pred is None else _columns(y_pred)
     if len(series) != len(true) or (pred is not None and pred.shape != true.shape):
         raise ValueError("X, y_true and y_pred must describe the same windows.")
-    for name, value in (("n_windows", n_windows), ("ncols", ncols)):
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}.")
+    n_windows = check_positive_int(n_windows, "n_windows")
+    ncols = check_positive_int(ncols, "ncols")
     if len(series) == 0:
         raise ValueError("X holds no windows to plot.")
     rng = np.random.default_rng(random_state)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from tsclf.utils.validation import check_positive_int
 
 
 class LeakageError(AssertionError):
@@ -65,12 +65,7 @@ def assert_no_leakage(
         return
     if starts is None or length is None:
         raise ValueError("Pass both `starts` and `length` to check sample ranges.")
-    if (
-        isinstance(length, bool)
-        or not isinstance(length, numbers.Integral)
-        or (length <= 0)
-    ):
-        raise ValueError(f"length must be a positive int (samples), got {length!r}.")
+    length = check_positive_int(length, "length")
     starts = _positions(starts, "starts")
     recordings = groups if recordings is None else np.asarray(recordings, dtype=object)
     overlapping = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
@@ -15,6 +14,7 @@ from sklearn.utils import _safe_indexing, check_random_state, indexable
 from sklearn.utils.validation import _num_samples
 
 from tsclf.utils.labels import joint_labels
+from tsclf.utils.validation import check_positive_int
 
 
 def _group_labels(y, groups: np.ndarray) -> pd.Series:
@@ -67,12 +67,7 @@ class StratifiedGroupShuffleSplit(BaseCrossValidator):
         train_size: float | int | None = None,
         random_state: int | np.random.RandomState | None = None,
     ) -> None:
-        if (
-            isinstance(n_splits, bool)
-            or not isinstance(n_splits, Integral)
-            or (n_splits < 1)
-        ):
-            raise ValueError(f"n_splits must be a positive int, got {n_splits!r}.")
+        check_positive_int(n_splits, "n_splits")
         self.n_splits = n_splits
         self.test_size = test_size
         self.train_size = train_size

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -137,6 +137,36 @@ def validate_series(
             "a series needs at least one of each."
         )
     return X if skip_y else (X, y)
+
+
+def check_positive_int(value, name: str) -> int:
+    """Return ``value`` as an int, or raise unless it is a positive integer.
+
+    ``True`` is refused although Python counts it as an int.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+        Named in the error.
+
+    Returns
+    -------
+    value : int
+
+    Examples
+    --------
+    >>> from tsclf.utils.validation import check_positive_int
+    >>> check_positive_int(3, "n_splits")
+    3
+    >>> check_positive_int(True, "n_splits")
+    Traceback (most recent call last):
+    ...
+    ValueError: n_splits must be a positive int, got True.
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}.")
+    return int(value)
 
 
 def _refuse_ragged(X) -> None:
