@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from tsclf.utils.labels import most_probable
+
 
 def _steps(step) -> list:
     if isinstance(step, Pipeline):
@@ -118,7 +120,8 @@ def surest_predictions(classifier, X, share: float) -> tuple[np.ndarray, np.ndar
     kept : ndarray of int
         Positions in ``X``, surest first.
     labels : ndarray
-        ``classifier``'s predictions for them.
+        ``classifier``'s most probable labels for them (what ``predict``
+        returns, read from the probabilities already computed).
     """
     if not hasattr(classifier, "predict_proba"):
         raise ValueError(
@@ -130,4 +133,5 @@ def surest_predictions(classifier, X, share: float) -> tuple[np.ndarray, np.ndar
     confidence = np.prod([p.max(axis=1) for p in tasks], axis=0)
     n_kept = max(1, round(share * len(confidence)))
     kept = np.argsort(-confidence, kind="stable")[:n_kept]
-    return kept, classifier.predict(X[kept])
+    surest = [p[kept] for p in tasks] if isinstance(proba, list) else proba[kept]
+    return kept, most_probable(classifier.classes_, surest)
