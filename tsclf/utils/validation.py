@@ -117,9 +117,9 @@ def validate_series(
     params = {"allow_nd": True, "dtype": dtype, **check_params}
     X = as_numpy_panel(X)
     _refuse_ragged(X)
-    if not (isinstance(y, str) and y == "no_validation") and y is not None:
-        _check_label_columns(y)
     skip_y = isinstance(y, str) and y == "no_validation"
+    if not skip_y and y is not None:
+        _check_label_columns(y)
     if skip_y:
         X = validate_data(estimator, X, reset=reset, **params)
     else:
