@@ -347,11 +347,20 @@ def test_a_pipeline_of_steps_with_twins_ending_in_a_deep_classifier_exports(
     from tsclf.transformers import Envelope, SpectrogramChannels
 
     X, y, _ = cwru
+    from tsclf.monitoring import ShiftMonitor
+
     pipeline = make_pipeline(
-        ChannelScaler(), WindowStandardizer(), _cnn(preprocessor=SpectrogramChannels())
+        ShiftMonitor(random_state=0),
+        ChannelScaler(),
+        WindowStandardizer(),
+        _cnn(preprocessor=SpectrogramChannels()),
     ).fit(X, y)
     metadata, outputs, _ = _onnx_outputs(pipeline, X, tmp_path)
     assert metadata["input_shape"] == ["batch", *X.shape[1:]]
+    # The monitor before the network: the identity in the graph, its
+    # statistics in the sidecar.
+    [monitor] = metadata["monitors"]
+    assert monitor["threshold"] == pipeline.steps[0][1].threshold_
     _same_probabilities(outputs[:3], pipeline.predict_proba(X), atol=1e-5)
     labels = np.column_stack(
         [np.asarray(metadata["classes"][t])[outputs[3 + t]] for t in range(3)]

@@ -179,7 +179,10 @@ def export_onnx(
         "not_applicable": encoder.not_applicable,
         "gates": [None if gate is None else list(gate) for gate in encoder.gates_],
         "preprocessing": bool(preprocessing),
-        "monitors": [_monitor_statistics(m) for m in _monitors(estimator)],
+        "monitors": [
+            _monitor_statistics(m)
+            for m in _monitors([head, getattr(estimator, "preprocessor_", None)])
+        ],
     }
     module = (
         DeployedEnsemble(members, preprocessing)
@@ -268,10 +271,16 @@ def _deep_members(estimator) -> list:
     return [estimator]
 
 
-def _monitors(estimator) -> list:
-    """Return the ShiftMonitor steps of the estimator's fitted preprocessor."""
-    step = getattr(estimator, "preprocessor_", None)
-    steps = [t for _, t in step.steps] if isinstance(step, Pipeline) else [step]
+def _monitors(parts: list) -> list:
+    """Return the ShiftMonitor steps among ``parts`` (steps or Pipelines).
+
+    The graph passes series through them; the sidecar keeps their
+    statistics, whether they sit before the estimator in a Pipeline or in
+    its preprocessor.
+    """
+    steps = []
+    for part in parts:
+        steps += [t for _, t in part.steps] if isinstance(part, Pipeline) else [part]
     return [t for t in steps if isinstance(t, ShiftMonitor)]
 
 
