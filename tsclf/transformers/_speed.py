@@ -109,7 +109,8 @@ def estimate_shaft_speed(
         np.log(power + floor).mean(axis=1), 2 * _PADDING, axis=-1, mode="nearest"
     )
     frequencies = np.fft.rfftfreq(n_fft, 1.0 / sampling_rate)
-    # Candidates a tenth of the finest line spacing apart. The k-th
+    # Candidates 1/n_harmonics of a padded FFT bin apart: the highest
+    # multiple read moves by at most a bin from one to the next. The k-th
     # multiple weighs 1/k (subharmonic summation): a multiple of the speed
     # matches only some of the true lines, and the lowest ones least.
     step = sampling_rate / n_fft / n_harmonics
@@ -118,9 +119,10 @@ def estimate_shaft_speed(
     lines = candidates[:, np.newaxis] * orders
     between = candidates[:, np.newaxis] * (orders - 0.5)
     weights = (lines <= nyquist) / orders
+    weights /= weights.sum(axis=1, keepdims=True)
     scores = np.empty((X.shape[0], candidates.size))
     for i, spectrum in enumerate(log_power):
         on = np.interp(lines, frequencies, spectrum)
         off = np.interp(between, frequencies, spectrum)
-        scores[i] = ((on - off) * weights).sum(axis=1) / weights.sum(axis=1)
+        scores[i] = ((on - off) * weights).sum(axis=1)
     return candidates[scores.argmax(axis=1)]
