@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from scipy import signal
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, MinMaxScaler
+from sklearn.pipeline import make_pipeline, make_union
+from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardScaler
 
 from tsclf.classification import (
     CNNClassifier,
@@ -27,6 +28,7 @@ from tsclf.regression import GRURegressor
 from tsclf.transformers import (
     BandEnergies,
     ChannelScaler,
+    EnvelopeSpectrum,
     Flatten,
     WindowStandardizer,
 )
@@ -260,6 +262,42 @@ def test_the_recommended_spectrogram_cnn_exports_whole_and_without_its_steps(
         export_onnx(envelope, tmp_path / "whole.onnx")
 
 
+def test_the_adapted_mlp_on_spectral_features_exports_whole(cwru, tmp_path):
+    from sklearn.pipeline import make_union
+
+    from tsclf.classification import MLPClassifier
+    from tsclf.compose import AdaptivePipeline
+    from tsclf.monitoring import ShiftMonitor
+    from tsclf.transformers import AdaptiveScaler, EnvelopeSpectrum
+
+    X, y, _ = cwru
+    # The README's MLP on standardised band energies and envelope spectrum,
+    # adapted to another sensor: every step has a twin, the new statistics
+    # travel in the graph.
+    features = make_union(
+        BandEnergies(n_bands=32, sampling_rate=12000),
+        EnvelopeSpectrum(n_bands=20, sampling_rate=12000, max_frequency=1000.0),
+    )
+    steps = AdaptivePipeline(
+        [
+            ("monitor", ShiftMonitor(random_state=0)),
+            ("features", features),
+            ("scale", AdaptiveScaler()),
+        ]
+    )
+    model = tiny(MLPClassifier, max_epochs=2, validation=None, preprocessor=steps)
+    model.fit(X, y)
+    # Another transfer path: a fixed filter and another gain.
+    other_sensor = 3.0 * signal.lfilter([1.0, -0.6], [1.0], X).astype(np.float32)
+    model.adapt(other_sensor)
+    _, outputs, _ = _onnx_outputs(model, other_sensor, tmp_path)
+    _same_probabilities(outputs[:3], model.predict_proba(other_sensor), atol=1e-5)
+    # A band-passed envelope has no twin: the message says what to do.
+    banded = EnvelopeSpectrum(sampling_rate=12000, band=(2000, 4000)).fit(X)
+    with pytest.raises(TypeError, match="preprocessing=False"):
+        torch_step(banded)
+
+
 def test_a_shift_monitor_exports_as_the_identity_with_its_statistics_beside(
     cwru, tmp_path
 ):
@@ -315,6 +353,12 @@ def test_torch_steps_match_the_transformers(cwru):
         ChannelScaler(),
         make_pipeline(ChannelScaler(), WindowStandardizer()),
         make_pipeline(WindowStandardizer(), Flatten()),
+        BandEnergies(n_bands=8, sampling_rate=12000, log=False),
+        EnvelopeSpectrum(n_bands=8, sampling_rate=12000, max_frequency=1000.0),
+        make_union(
+            BandEnergies(n_bands=4, sampling_rate=12000), Flatten(), n_jobs=None
+        ),
+        make_pipeline(BandEnergies(sampling_rate=12000), StandardScaler()),
     ]
     for step in steps:
         step.fit(X)

@@ -17,17 +17,20 @@ from functools import singledispatch
 import numpy as np
 import torch
 from scipy import signal
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from tsclf.monitoring import ShiftMonitor
 from tsclf.transformers import (
+    BandEnergies,
     ChannelScaler,
+    EnvelopeSpectrum,
     Flatten,
     SpectrogramChannels,
     STFTImage,
     WindowStandardizer,
 )
+from tsclf.transformers._spectral import band_weights
 
 
 @singledispatch
@@ -44,9 +47,15 @@ def torch_step(step) -> torch.nn.Module:
         reads them as one channel), :class:`~tsclf.transformers.STFTImage`
         and :class:`~tsclf.transformers.SpectrogramChannels` (the STFT as a
         strided convolution), :class:`~tsclf.monitoring.ShiftMonitor`
-        (the identity: it passes series through) and a
-        :class:`~sklearn.pipeline.Pipeline`
-        of supported steps.
+        (the identity: it passes series through),
+        :class:`~tsclf.transformers.BandEnergies` and
+        :class:`~tsclf.transformers.EnvelopeSpectrum` without a ``band``
+        (FFTs computed in float64 inside the graph),
+        :class:`~sklearn.preprocessing.StandardScaler` (and so
+        :class:`~tsclf.transformers.AdaptiveScaler`), and a
+        :class:`~sklearn.pipeline.Pipeline` (or
+        :class:`~tsclf.compose.AdaptivePipeline`) or
+        :class:`~sklearn.pipeline.FeatureUnion` of supported steps.
 
     Returns
     -------
@@ -104,7 +113,7 @@ def _(step: WindowStandardizer) -> torch.nn.Module:
 
 
 class _Affine(torch.nn.Module):
-    """``(x - offset) / scale`` with one offset and scale per channel."""
+    """``(x - offset) / scale``, the two broadcast against the input's end."""
 
     def __init__(self, offset: np.ndarray, scale: np.ndarray) -> None:
         super().__init__()
@@ -112,7 +121,15 @@ class _Affine(torch.nn.Module):
         self.register_buffer("scale", torch.tensor(scale, dtype=torch.float32))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return (x - self.offset[:, None]) / self.scale[:, None]
+        return (x - self.offset) / self.scale
+
+
+def _scaler_statistics(scaler: StandardScaler) -> tuple[np.ndarray, np.ndarray]:
+    """Return a fitted StandardScaler's offset and scale (0 and 1 unused)."""
+    n_features = scaler.n_features_in_
+    mean = scaler.mean_ if scaler.with_mean else np.zeros(n_features)
+    scale = scaler.scale_ if scaler.with_std else np.ones(n_features)
+    return mean, scale
 
 
 @torch_step.register
@@ -123,10 +140,69 @@ def _(step: ChannelScaler) -> torch.nn.Module:
             f"ChannelScaler({type(scaler).__name__}) has no torch equivalent to "
             "export; only StandardScaler is supported."
         )
-    n_channels = scaler.n_features_in_
-    mean = scaler.mean_ if scaler.with_mean else np.zeros(n_channels)
-    scale = scaler.scale_ if scaler.with_std else np.ones(n_channels)
-    return _Affine(mean, scale)
+    mean, scale = _scaler_statistics(scaler)
+    return _Affine(mean[:, np.newaxis], scale[:, np.newaxis])  # per channel
+
+
+@torch_step.register
+def _(step: StandardScaler) -> torch.nn.Module:
+    return _Affine(*_scaler_statistics(step))  # per column of a table
+
+
+class _BandPowers(torch.nn.Module):
+    """:func:`~tsclf.transformers.band_energies` of the series or their envelope.
+
+    Computed in float64: ONNX Runtime's float32 DFT of a long window is off
+    by about 1e-4 of the largest value.
+    """
+
+    def __init__(self, step, envelope: bool) -> None:
+        super().__init__()
+        length = step.length_
+        weights = band_weights(length, step.sampling_rate, step.band_edges_)
+        self.register_buffer("weights", torch.tensor(weights, dtype=torch.float64))
+        window = signal.get_window("hann", length)
+        self.register_buffer("window", torch.tensor(window, dtype=torch.float64))
+        # The Hilbert transform keeps every bin but 0 Hz (and Nyquist).
+        keep = np.ones(length // 2 + 1)
+        keep[0] = 0.0
+        if length % 2 == 0:
+            keep[-1] = 0.0
+        self.register_buffer("keep", torch.tensor(keep, dtype=torch.float64))
+        self.length, self.envelope, self.log = length, envelope, step.log
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.double()
+        if self.envelope:  # |hilbert(x)|, its imaginary part without complex ops
+            spectrum = torch.fft.rfft(x, dim=-1)
+            rotated = torch.complex(
+                spectrum.imag * self.keep, -spectrum.real * self.keep
+            )
+            hilbert = torch.fft.irfft(rotated, n=self.length, dim=-1)
+            x = torch.sqrt(x * x + hilbert * hilbert)
+        spectrum = torch.fft.rfft((x - x.mean(dim=-1, keepdim=True)) * self.window)
+        energies = (spectrum.real**2 + spectrum.imag**2) @ self.weights
+        if self.log:
+            energies = torch.log(energies + torch.finfo(torch.float64).tiny)
+        # Band-major, as the transformer: (batch, bands, channels), flat.
+        return energies.transpose(1, 2).reshape(x.shape[0], -1).float()
+
+
+@torch_step.register
+def _(step: BandEnergies) -> torch.nn.Module:
+    return _BandPowers(step, envelope=False)
+
+
+@torch_step.register
+def _(step: EnvelopeSpectrum) -> torch.nn.Module:
+    if step.band is not None:
+        raise TypeError(
+            f"EnvelopeSpectrum(band={step.band!r}) band-passes with a Butterworth "
+            "filter run forwards and backwards, which has no torch equivalent to "
+            "export; export with preprocessing=False and apply the features "
+            "before the model, or use band=None."
+        )
+    return _BandPowers(step, envelope=True)
 
 
 class _STFTMagnitude(torch.nn.Module):
@@ -191,4 +267,38 @@ def _(step: Flatten) -> torch.nn.Module:
 def _(step: Pipeline) -> torch.nn.Module:
     return torch.nn.Sequential(
         *(torch_step(transformer) for _, transformer in step.steps)
+    )
+
+
+class _Union(torch.nn.Module):
+    """Each part's output, weighted, side by side (as ``np.hstack``)."""
+
+    def __init__(self, parts: list, weights: list[float]) -> None:
+        super().__init__()
+        self.parts = torch.nn.ModuleList(parts)
+        self.weights = weights
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat(
+            [part(x) * w for part, w in zip(self.parts, self.weights, strict=True)],
+            dim=1,
+        )
+
+
+@torch_step.register
+def _(step: FeatureUnion) -> torch.nn.Module:
+    weights = step.transformer_weights or {}
+    kept = [
+        (name, part)
+        for name, part in step.transformer_list
+        if part not in ("drop", None)
+    ]
+    if any(part == "passthrough" for _, part in kept):
+        raise TypeError(
+            "A FeatureUnion with a 'passthrough' part has no torch equivalent to "
+            "export; export with preprocessing=False."
+        )
+    return _Union(
+        [torch_step(part) for _, part in kept],
+        [float(weights.get(name, 1.0)) for name, _ in kept],
     )

@@ -50,17 +50,47 @@ def band_energies(
     >>> int(np.argmax(energies))
     1
     """
-    freqs, density = signal.periodogram(
-        X, fs=sampling_rate, window="hann", detrend="constant", scaling="density"
-    )
-    power = density * (freqs[1] - freqs[0])  # per bin; sums to the variance
+    X = np.asarray(X)
+    window = signal.get_window("hann", X.shape[-1])
+    spectrum = np.fft.rfft((X - X.mean(axis=-1, keepdims=True)) * window, axis=-1)
+    power = spectrum.real**2 + spectrum.imag**2
+    return power @ band_weights(X.shape[-1], sampling_rate, edges)
+
+
+def band_weights(length: int, sampling_rate: float, edges: np.ndarray) -> np.ndarray:
+    """Return the matrix that sums a Hann-windowed power spectrum into bands.
+
+    ``|rfft(hann * (x - mean(x)))|**2 @ band_weights(...)`` is the one-sided
+    periodogram (density times bin width, as :func:`scipy.signal.periodogram`
+    with a Hann window) summed over each band's bins, as
+    :func:`band_energies` computes it. The export of the spectral
+    transformers to torch uses the same matrix.
+
+    Parameters
+    ----------
+    length : int
+        Samples per series.
+    sampling_rate : float
+    edges : ndarray of shape (n_bands + 1,)
+
+    Returns
+    -------
+    weights : ndarray of shape (length // 2 + 1, n_bands)
+    """
+    freqs = np.fft.rfftfreq(length, 1.0 / sampling_rate)
+    window = signal.get_window("hann", length)
+    # Density times bin width; every bin but 0 Hz (and Nyquist, for an even
+    # length) also holds its negative frequency.
+    scale = np.full(freqs.size, 2.0 / (length * np.sum(window**2)))
+    scale[0] /= 2
+    if length % 2 == 0:
+        scale[-1] /= 2
     band = np.searchsorted(edges, freqs, side="right") - 1
     band[freqs == edges[-1]] = edges.size - 2
     inside = (band >= 0) & (band < edges.size - 1)
-    # One matrix product sums every band: (n_bins, n_bands) indicator.
-    indicator = np.zeros((freqs.size, edges.size - 1))
-    indicator[np.flatnonzero(inside), band[inside]] = 1.0
-    return power @ indicator
+    weights = np.zeros((freqs.size, edges.size - 1))
+    weights[np.flatnonzero(inside), band[inside]] = scale[inside]
+    return weights
 
 
 def amplitude_envelope(
