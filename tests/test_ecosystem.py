@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
@@ -239,6 +240,52 @@ def test_cross_validate_of_a_feature_pipeline_on_a_dask_cluster(cwru, cluster):
             model, X, y["location"], groups=groups, cv=GroupKFold(3), n_jobs=-1
         )
     np.testing.assert_array_equal(distributed["test_score"], serial["test_score"])
+
+
+def test_the_documented_dask_script_runs_as_a_script(tmp_path):
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("distributed")
+    docs = Path(__file__).parents[1] / "docs" / "tune-and-scale.md"
+    [script] = re.findall(
+        r"```python\n(# search_on_dask.py\n.*?)```", docs.read_text(), re.S
+    )
+    # The search the page builds above, small.
+    search = (
+        "from sklearn.ensemble import RandomForestClassifier\n"
+        "        from sklearn.model_selection import GridSearchCV, GroupKFold\n"
+        "        from sklearn.pipeline import make_pipeline\n"
+        "        from tsclf.datasets import load_cwru_windows\n"
+        "        from tsclf.transformers import BandEnergies\n"
+        "        windows = load_cwru_windows()\n"
+        "        X, y = windows.X[::20], windows.y['location'].iloc[::20]\n"
+        "        model = make_pipeline(BandEnergies(sampling_rate=12000),"
+        " RandomForestClassifier(n_estimators=5, random_state=0))\n"
+        "        search = GridSearchCV(model, {'bandenergies__n_bands': [8, 16]},"
+        " cv=GroupKFold(2), n_jobs=-1)\n"
+        "        search.fit(X, y, groups=windows.groups[::20])\n"
+        "        print('workers', len(cluster.scheduler_info['workers']))\n"
+        "        print('scores', len(search.cv_results_['mean_test_score']))\n"
+    )
+    placeholder = "...  # build X, y, recordings and the search as above, then fit it\n"
+    assert placeholder in script
+    path = tmp_path / "search_on_dask.py"
+    path.write_text(script.replace(placeholder, search))
+    # A fresh process: the workers start by importing the script, as a
+    # user's would (unguarded, they would start clusters of their own).
+    done = subprocess.run(
+        [sys.executable, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "workers 2" in done.stdout and "scores 2" in done.stdout
 
 
 def test_sktime_features_come_out_as_pandas_when_asked(cwru):
