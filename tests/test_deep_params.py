@@ -67,6 +67,20 @@ def test_a_typo_fails_at_fit_with_a_suggestion(params, hint):
         clone(clf).fit(X, y)
 
 
+def test_a_nested_setting_given_to_the_constructor_says_where_it_goes():
+    from tsclf.classification import MLPClassifier
+
+    X, y = make_spike_anomaly(n_samples=20, random_state=0)
+    clf = MLPClassifier(max_epochs=1, preprocessor__eps=1e-3)
+    with pytest.raises(ValueError, match="set_params") as error:
+        clf.fit(X, y)
+    message = str(error.value)
+    assert "takes no 'preprocessor__eps' when it is built" in message
+    assert "WindowStandardizer" in message and "Did you mean" not in message
+    clf = MLPClassifier(max_epochs=1).set_params(preprocessor__eps=1e-3)
+    assert clf.fit(X, y).preprocessor_.eps == 1e-3
+
+
 def test_set_params_with_a_typo_fails_at_once():
     with pytest.raises(ValueError, match="Did you mean 'max_epochs'"):
         MLPClassifier().set_params(max_epoch=3)

@@ -141,8 +141,18 @@ def _hint(name: str, candidates, prefix: str = "") -> str:
 
 def _unknown_message(estimator, key: str) -> str:
     names = estimator._get_param_names()
+    head, _, rest = key.partition("__")
+    if rest and head in names:
+        # The name is right; the constructor is the wrong place for it.
+        value = getattr(estimator, head, None)
+        component = type(value).__name__ if value is not None else head
+        return (
+            f"{type(estimator).__name__} takes no {key!r} when it is built: it "
+            f"sets {rest!r} of its {head!r} ({component}). Pass {head}= a "
+            f"{component} built with {rest}=..., or call "
+            f"set_params({key}=...) on the built estimator."
+        )
     if "__" in key:
-        head, _, rest = key.partition("__")
         bases = [prefix[:-2] for prefix in PREFIXES] + names
         close = difflib.get_close_matches(head, bases, n=1, cutoff=0.6)
         hint = f" Did you mean {close[0] + '__' + rest!r}?" if close else ""
