@@ -126,13 +126,14 @@ def spectral_mlp(context: Context) -> BaseEstimator:
     return deep_model(classification.MLPClassifier, preprocessor=features)(context)
 
 
-def vibration(context: Context) -> BaseEstimator:
+def vibration(context: Context, **settings) -> BaseEstimator:
     """The recommended :class:`~tsclf.classification.VibrationClassifier`
-    at its defaults (its forest's jobs from the context)."""
+    at its defaults but ``settings`` (its forest's jobs from the context)."""
     return classification.VibrationClassifier(
         sampling_rate=context.sampling_rate,
         n_jobs=context.n_jobs,
         random_state=context.seed,
+        **settings,
     )
 
 

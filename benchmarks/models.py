@@ -79,6 +79,7 @@ selection) instead of blocks of every training recording, and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -179,6 +180,9 @@ MODELS: dict[str, ModelSpec] = {
     ),
     "ses-cms-rf": ModelSpec(
         "classical", envelope_rf(carrier_bands=(1, 4)), vibration_only=True
+    ),
+    "vibration-no-noise": ModelSpec(
+        "classical", functools.partial(vibration, noisy_copies=0), vibration_only=True
     ),
     "vibration-ungated": ModelSpec(
         "classical", envelope_cepstrum_rf, vibration_only=True

@@ -56,7 +56,15 @@ CANDIDATES: dict[str, dict] = {
     "adapt_scale=True": {"adapt_scale": True},
     "pseudo_label_share=0": {"pseudo_label_share": 0.0},
     "pseudo_label_share=0.5": {"pseudo_label_share": 0.5},
+    "noisy_copies=0": {"noisy_copies": 0},
+    "max_noise_ratio=1": {"max_noise_ratio": 1.0},
+    "gate_distance=1.5": {"gate_distance": 1.5},
+    "gate_distance=2": {"gate_distance": 2.0},
+    "gate_distance=3": {"gate_distance": 3.0},
 }
+#: Settings read only at prediction: candidates that differ only in them
+#: share one fit per inner split.
+PREDICTION_ONLY = ("gate_distance",)
 #: Settings that do not enter the stored key: the study fixes them.
 UNKEYED = ("sampling_rate", "n_jobs", "random_state")
 
@@ -69,6 +77,26 @@ def settings_of(model: VibrationClassifier) -> dict:
         for name, value in sorted(params.items())
         if name not in UNKEYED
     }
+
+
+def prediction_settings(model: VibrationClassifier) -> dict:
+    """The settings of ``model`` that only prediction reads."""
+    return {name: model.get_params()[name] for name in PREDICTION_ONLY}
+
+
+def fit_groups(candidates: list[str]) -> list[list[str]]:
+    """The candidates, grouped where their fitted models are the same."""
+    groups: dict[str, list[str]] = {}
+    for candidate in candidates:
+        fit_settings = {
+            name: value
+            for name, value in CANDIDATES[candidate].items()
+            if name not in PREDICTION_ONLY
+        }
+        groups.setdefault(json.dumps(fit_settings, sort_keys=True), []).append(
+            candidate
+        )
+    return list(groups.values())
 
 
 def record_key(settings: dict, adapted: bool, protocol, fold, held_out) -> str | None:
@@ -152,37 +180,48 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         problem = load_problem(protocol, "CWRU")
         for fold, train, _ in problem.folds:  # the test side is never used
             for kind, held_out, fit_on, X_val, y_val in inner_splits(problem, train):
-                for candidate in args.candidates:
-                    model = VibrationClassifier(
-                        sampling_rate=problem.sampling_rate,
-                        random_state=0,
-                        n_jobs=2,
-                        **CANDIDATES[candidate],
-                    )
-                    settings = settings_of(model)
+                for group in fit_groups(args.candidates):
+                    models = {
+                        candidate: VibrationClassifier(
+                            sampling_rate=problem.sampling_rate,
+                            random_state=0,
+                            n_jobs=2,
+                            **CANDIDATES[candidate],
+                        )
+                        for candidate in group
+                    }
                     keys = {
-                        adapted: record_key(settings, adapted, protocol, fold, held_out)
+                        (candidate, adapted): record_key(
+                            settings_of(model), adapted, protocol, fold, held_out
+                        )
+                        for candidate, model in models.items()
                         for adapted in (False, True)
                     }
                     if not all(key in stored for key in keys.values()):
-                        model.fit(problem.X[fit_on], problem.y[fit_on])
-                        for adapted, key in keys.items():
+                        # One fit serves the group: they differ at prediction.
+                        fitted = models[group[0]].fit(
+                            problem.X[fit_on], problem.y[fit_on]
+                        )
+                        for adapted in (False, True):
                             if adapted:
-                                model.adapt(X_val)
-                            row = {
-                                "settings": settings,
-                                "adapted": adapted,
-                                "protocol": protocol,
-                                "fold": fold,
-                                "held_out": held_out,
-                                "kind": kind,
-                                "score": score(kind, y_val, model.predict(X_val)),
-                            }
-                            if key not in stored:
-                                stored[key] = row
+                                fitted.adapt(X_val)
+                            for candidate, model in models.items():
+                                key = keys[candidate, adapted]
+                                if key in stored:
+                                    continue
+                                fitted.set_params(**prediction_settings(model))
+                                stored[key] = {
+                                    "settings": settings_of(model),
+                                    "adapted": adapted,
+                                    "protocol": protocol,
+                                    "fold": fold,
+                                    "held_out": held_out,
+                                    "kind": kind,
+                                    "score": score(kind, y_val, fitted.predict(X_val)),
+                                }
                                 with args.records.open("a") as records:
-                                    records.write(json.dumps(row) + "\n")
-                    for adapted, key in keys.items():
+                                    records.write(json.dumps(stored[key]) + "\n")
+                    for (candidate, adapted), key in keys.items():
                         label = candidate + (", adapted" if adapted else "")
                         rows.append({"candidate": label, **stored[key]})
                         print(

@@ -23,6 +23,7 @@ from benchmarks import (
     resnet_epoch_speed,
     shaft_speed,
     shift_monitor,
+    vibration_selection,
 )
 from tsclf.classification import CNNClassifier
 
@@ -188,3 +189,28 @@ def test_shaft_speed_compares_estimates_with_the_recorded_rpm(
     assert results["window_s"].tolist() == [1.0]
     assert results.loc[0, "within_1_percent"] > 0.9
     assert "the rpm each file records" in (tmp_path / "summary.md").read_text()
+
+
+def test_vibration_selection_shares_fits_and_reads_old_records_at_defaults():
+    from tsclf.classification import VibrationClassifier
+
+    groups = vibration_selection.fit_groups(
+        ["defaults", "gate_distance=2", "noisy_copies=0", "gate_distance=3"]
+    )
+    # Candidates that differ only where prediction reads share one fit.
+    assert groups == [
+        ["defaults", "gate_distance=2", "gate_distance=3"],
+        ["noisy_copies=0"],
+    ]
+    settings = vibration_selection.settings_of(VibrationClassifier())
+    key = vibration_selection.record_key(settings, False, "lolo", "load0", "load 1")
+    # A record written before a setting existed reads it at its default...
+    older = {k: v for k, v in settings.items() if k != "gate_distance"}
+    assert (
+        vibration_selection.record_key(older, False, "lolo", "load0", "load 1") == key
+    )
+    # ... and one of a setting the classifier no longer has matches nothing.
+    gone = {**settings, "retired": 1}
+    assert (
+        vibration_selection.record_key(gone, False, "lolo", "load0", "load 1") is None
+    )

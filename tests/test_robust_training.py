@@ -14,6 +14,7 @@ from tsclf.augmentation import (
     RandomShift,
     SameLabelMix,
     TimeStretch,
+    augmented_copies,
     same_label_partners,
 )
 
@@ -91,6 +92,25 @@ def test_augment_batch_touches_the_series_only():
     X, y = collate((np.ones((3, 1, 5), dtype=np.float32), np.array([[0, 1]] * 3)))
     torch.testing.assert_close(X, torch.full((3, 1, 5), 2.0))
     assert y.tolist() == [[0, 1]] * 3
+
+
+def test_augmented_copies_come_a_chunk_at_a_time_with_their_labels():
+    X = np.arange(5.0 * 40).reshape(5, 1, 40)
+    y = np.array([0, 0, 1, 1, 0])
+    chunks = list(augmented_copies(X, [AdditiveNoise(0.5)], 2, seed=0, chunk_size=2))
+    assert [len(chunk) for chunk in chunks] == [2, 2, 1, 2, 2, 1]
+    copies = np.concatenate(chunks).reshape(2, *X.shape)
+    assert not np.allclose(copies[0], copies[1])  # each copy draws afresh
+    assert np.abs(copies - X).max() < 0.5 * 6 * X.std(axis=-1).max()
+    again = augmented_copies(X, [AdditiveNoise(0.5)], 2, seed=0, chunk_size=2)
+    np.testing.assert_array_equal(np.concatenate(list(again)), np.concatenate(chunks))
+    # Label-aware transforms read y: the same-label partner of a lone label
+    # is itself, so the mixed copy of window 2 blends only windows 2 and 3.
+    mixed = np.concatenate(
+        list(augmented_copies(X, [SameLabelMix(0.5, p=1.0)], 1, seed=0, y=y))
+    )
+    low, high = X[2:4].min(), X[2:4].max()
+    assert low <= mixed[2].min() and mixed[2].max() <= high
 
 
 def test_an_estimator_augments_its_training_batches_only():

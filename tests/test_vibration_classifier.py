@@ -210,3 +210,59 @@ def test_pseudo_labels_need_probabilities():
         model.adapt(another_path(X))
     model.set_params(pseudo_label_share=0.0).fit(X, y[:, 0]).adapt(another_path(X))
     assert model.adapted_
+
+
+def test_the_off_path_classifier_also_learns_noisy_copies_of_each_window():
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, y = faults(60)
+    model = VibrationClassifier(
+        sampling_rate=RATE,
+        estimator=KNeighborsClassifier(n_neighbors=1),
+        noisy_copies=2,
+        random_state=0,
+    ).fit(X, y)
+    # The training windows, then two noisy copies of each: off the path only.
+    assert model.invariant_estimator_.n_samples_fit_ == 180
+    assert model.path_estimator_.n_samples_fit_ == 60
+    learnt = model.invariant_estimator_._fit_X
+    np.testing.assert_allclose(learnt[:60], model.invariant_features_.transform(X))
+    assert not np.allclose(learnt[60:120], learnt[:60], rtol=0.05)
+    again = clone(model).fit(X, y)
+    np.testing.assert_array_equal(again.invariant_estimator_._fit_X, learnt)
+    quiet = clone(model).set_params(noisy_copies=0).fit(X, y)
+    assert quiet.invariant_estimator_.n_samples_fit_ == 60
+
+
+def test_noisy_copies_help_on_a_noisier_sensor():
+    X, y = faults(240, seed=3)
+    new, y_new = faults(200, seed=4)
+    new = another_path(new)
+    # A sensor farther from the bearing: the faults under more noise.
+    rng = np.random.default_rng(5)
+    noisier = new + 1.5 * new.std(axis=-1, keepdims=True) * rng.normal(size=new.shape)
+    scores = {}
+    for copies in (0, 2):
+        model = VibrationClassifier(
+            sampling_rate=RATE, noisy_copies=copies, random_state=0
+        ).fit(X, y)
+        scores[copies] = (model.predict(noisier)[:, 0] == y_new[:, 0]).mean()
+    assert scores[2] > scores[0] + 0.05, scores  # 0.90 against 0.80 when written
+
+
+def test_gate_distance_sets_how_far_off_the_path_the_invariant_features_decide():
+    X, y = faults(160)
+    model = VibrationClassifier(sampling_rate=RATE, random_state=0).fit(X, y)
+    moved = another_path(X[:40])
+    signature = model.path_features_.transform(moved)[:, np.newaxis]
+    distance = model.monitor_.check(signature).distance
+    assert model.outside_training_path(moved).tolist() == (distance > 1).tolist()
+    # Read at prediction only: a wider gate keeps the nearer half on the path.
+    model.set_params(gate_distance=float(np.median(distance)))
+    outside = model.outside_training_path(moved)
+    assert 0 < outside.mean() < 1
+    both = model.recentre_.transform(np.hstack(model._features(moved)))
+    expected = model.path_estimator_.predict(both)
+    np.testing.assert_array_equal(model.predict(moved)[~outside], expected[~outside])
+    with pytest.raises(ValueError, match="gate_distance"):
+        VibrationClassifier(sampling_rate=RATE, gate_distance=0).fit(X, y)

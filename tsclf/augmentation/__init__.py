@@ -7,10 +7,11 @@ window start (:class:`RandomShift`), another shaft speed
 a blend of conditions (:class:`SameLabelMix`, which mixes samples of the
 same labels).
 :class:`AugmentBatch` applies a list of them to the training batches of a
-deep estimator.
+deep estimator; :func:`augmented_copies` makes transformed copies of a
+whole data set, for models trained outside a torch loop.
 """
 
-from tsclf.augmentation._batch import AugmentBatch
+from tsclf.augmentation._batch import AugmentBatch, augmented_copies
 from tsclf.augmentation._mixing import SameLabelMix, same_label_partners
 from tsclf.augmentation._transforms import (
     AdditiveNoise,
@@ -30,5 +31,6 @@ __all__ = [
     "RandomShift",
     "SameLabelMix",
     "TimeStretch",
+    "augmented_copies",
     "same_label_partners",
 ]

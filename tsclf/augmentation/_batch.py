@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
+import numpy as np
 import torch
 from torch.utils.data import default_convert
 
@@ -45,3 +46,53 @@ class AugmentBatch:
         for transform in self.transforms:
             X = transform(X, self.generator, labels)
         return X, y
+
+
+def augmented_copies(
+    X: np.ndarray,
+    transforms: Sequence,
+    n_copies: int,
+    seed: int,
+    y: np.ndarray | None = None,
+    chunk_size: int = 256,
+) -> Iterator[np.ndarray]:
+    """Yield transformed copies of the series ``X``, a chunk at a time.
+
+    For models trained outside a torch loop (a forest on features): the
+    same batch transforms make ``n_copies`` copies of every series, in
+    order, ``chunk_size`` series at a time, so that the copies never all
+    sit in memory.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_series, n_channels, length)
+    transforms : sequence of BatchTransform
+    n_copies : int
+    seed : int
+        Seeds the generator that draws every random choice.
+    y : ndarray of shape (n_series,) or (n_series, n_tasks), default=None
+        Integer labels, for transforms that read them.
+    chunk_size : int, default=256
+
+    Yields
+    ------
+    chunk : ndarray of shape (<= chunk_size, n_channels, length)
+        The next transformed series: every series of the first copy, then
+        of the second.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclf.augmentation import RandomScale, augmented_copies
+    >>> X = np.ones((3, 1, 4), dtype=np.float32)
+    >>> chunks = augmented_copies(X, [RandomScale(2.0, 2.0)], 2, seed=0, chunk_size=2)
+    >>> [chunk[:, 0, 0].tolist() for chunk in chunks]
+    [[2.0, 2.0], [2.0], [2.0, 2.0], [2.0]]
+    """
+    collate = AugmentBatch(transforms, seed)
+    labels = np.zeros(len(X), dtype=np.int64) if y is None else np.asarray(y)
+    for _ in range(n_copies):
+        for start in range(0, len(X), chunk_size):
+            stop = start + chunk_size
+            chunk, _ = collate((X[start:stop], labels[start:stop]))
+            yield chunk.numpy()

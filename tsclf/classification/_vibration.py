@@ -8,29 +8,22 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, clone
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.pipeline import make_pipeline, make_union
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, check_random_state
 
+from tsclf.classification._vibration_features import (
+    envelope_spectrum,
+    fallback_input,
+    invariant_features,
+    noisy_fallback_input,
+)
 from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.monitoring import ShiftMonitor
-from tsclf.transformers import (
-    AdaptiveScaler,
-    CepstralCoefficients,
-    CepstralPrewhitening,
-    Flatten,
-    SquaredEnvelopeSpectrum,
-)
+from tsclf.transformers import AdaptiveScaler, CepstralCoefficients, Flatten
 from tsclf.utils.adaptation import surest_predictions
+from tsclf.utils.defaults import estimator_has
 from tsclf.utils.validation import SAMPLING_RATE, validate_series
-
-
-def _estimator_has(method: str):
-    def check(classifier) -> bool:
-        return hasattr(classifier.estimator or RandomForestClassifier(), method)
-
-    return check
 
 
 class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstimator):
@@ -57,9 +50,10 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
 
     Two copies of ``estimator`` are fitted: one on the invariant features
     alone, one on both. A :class:`~tsclf.monitoring.ShiftMonitor` on the
-    path signature, calibrated on held-out training windows, marks each
-    window outside the range of ``quantile`` of the training path's; those
-    are predicted from the invariant features alone, the rest from both.
+    path signature, calibrated on held-out training windows, measures each
+    window's distance from the training path; those farther than
+    ``gate_distance`` are predicted from the invariant features alone, the
+    rest from both.
     ``adapt(X_new)`` re-centres both kinds of features on unlabelled
     windows of the new machine (cepstral mean normalisation: the new
     path's mean cepstrum is taken out) and makes them the monitor's
@@ -70,7 +64,9 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
     path's own version of each class is learnt.
 
     It knows nothing of a particular machine: any sampling rate, any
-    number of channels, no bearing geometry or shaft speed.
+    number of channels, no bearing geometry or shaft speed. The defaults
+    were chosen on validation data only (``python -m
+    benchmarks.vibration_selection``; ``docs/bearings.md``).
 
     Parameters
     ----------
@@ -92,9 +88,14 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         Cepstrum coefficients of the path signature.
     quantile : float, default=0.999
         The share of new windows from the training path that the monitor
-        keeps inside its range (chosen on validation data: one load or one
-        bearing held out of the shift suite's training folds,
-        ``python -m benchmarks.vibration_selection``).
+        keeps inside its range.
+    gate_distance : float, default=1.0
+        How far from the training path a window is sent to the invariant
+        features alone: its Mahalanobis distance (squared) in units of the
+        monitor's range, where 1 is the edge that holds ``quantile`` of the
+        training path's windows. Above 1, windows a little off the path
+        (a new load, a new bearing of the same machine) keep the path
+        signature, which still helps them. Read only at prediction.
     adapt_scale : bool, default=False
         Whether ``adapt`` also re-scales each feature to the new machine's
         standard deviation, not only re-centres it (the features are then
@@ -102,9 +103,18 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
     pseudo_label_share : float, default=0.25
         Share of the new machine's windows that ``adapt`` labels with its
         most confident predictions (the product over tasks of the largest
-        class probability) and trains on; 0 only re-centres. Chosen on
-        validation data (0.845, against 0.842 for 0.5 and 0.820 for 0).
-        Needs an ``estimator`` with ``predict_proba``.
+        class probability) and trains on; 0 only re-centres. Needs an
+        ``estimator`` with ``predict_proba``.
+    noisy_copies : int, default=2
+        Copies of each training window, white noise added, that the
+        classifier of windows off the training path also learns from:
+        another sensor hears the same faults less clearly (against more
+        noise), and the copies teach it that the envelope lines' heights
+        vary while their places do not. 0: none.
+    max_noise_ratio : float, default=2.0
+        Largest noise standard deviation of a copy, relative to the
+        window's own; each copy draws its ratio uniformly between 0 and
+        this (:class:`~tsclf.augmentation.AdditiveNoise`).
     estimator : classifier, default=None
         Fitted on the features (cloned twice); None: a
         :class:`~sklearn.ensemble.RandomForestClassifier` of 300 trees.
@@ -126,8 +136,9 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
     monitor_ : ShiftMonitor
         Marks windows outside the training path from their signature.
     invariant_estimator_, path_estimator_ : classifier
-        The classifier on the invariant features (and the raw spectrum),
-        and on both kinds (after ``adapt``, refitted with its labels).
+        The classifier on the invariant features (and the raw spectrum) of
+        the training windows and their noisy copies, and on both kinds
+        (after ``adapt``, refitted with its labels).
     source_path_estimator_ : classifier
         ``path_estimator_`` as fitted on the training windows.
     training_features_, training_targets_ : ndarray or None
@@ -169,8 +180,11 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         "raw_envelope": ["boolean"],
         "n_coefficients": [Interval(Integral, 1, None, closed="left")],
         "quantile": [Interval(Real, 0.5, 1, closed="neither")],
+        "gate_distance": [Interval(Real, 0, None, closed="neither")],
         "adapt_scale": ["boolean"],
         "pseudo_label_share": [Interval(Real, 0, 1, closed="both")],
+        "noisy_copies": [Interval(Integral, 0, None, closed="left")],
+        "max_noise_ratio": [Interval(Real, 0, None, closed="neither")],
         "estimator": [HasMethods(["fit", "predict"]), None],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
@@ -184,8 +198,11 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         raw_envelope: bool = False,
         n_coefficients: int = 24,
         quantile: float = 0.999,
+        gate_distance: float = 1.0,
         adapt_scale: bool = False,
         pseudo_label_share: float = 0.25,
+        noisy_copies: int = 2,
+        max_noise_ratio: float = 2.0,
         estimator: Any = None,
         n_jobs: int | None = None,
         random_state: Any = None,
@@ -196,8 +213,11 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         self.raw_envelope = raw_envelope
         self.n_coefficients = n_coefficients
         self.quantile = quantile
+        self.gate_distance = gate_distance
         self.adapt_scale = adapt_scale
         self.pseudo_label_share = pseudo_label_share
+        self.noisy_copies = noisy_copies
+        self.max_noise_ratio = max_noise_ratio
         self.estimator = estimator
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -216,27 +236,13 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         """
         self._validate_params()
         X, y = validate_series(self, X, reset=True, y=y, multi_output=True)
-        bands = np.asarray(self.carrier_bands).reshape(-1)
-        if bands.size == 0 or not all(
-            isinstance(k, Integral) and k >= 1 for k in bands.tolist()
-        ):
-            raise ValueError(
-                "carrier_bands must be one or more positive integers, got "
-                f"{self.carrier_bands!r}."
-            )
-        if self.max_frequency > self.sampling_rate / 2:
-            raise ValueError(
-                f"max_frequency={self.max_frequency:g} Hz is above the Nyquist "
-                f"frequency ({self.sampling_rate / 2:g} Hz at sampling_rate="
-                f"{self.sampling_rate:g}); pass the windows' sampling_rate, or a "
-                "lower max_frequency."
-            )
-        spectra = [self._envelope_spectrum(int(k)) for k in bands.tolist()]
-        self.invariant_features_ = make_pipeline(
-            CepstralPrewhitening(), make_union(*spectra)
+        self.invariant_features_ = invariant_features(
+            self.sampling_rate, self.max_frequency, self.carrier_bands
         )
         self.raw_spectrum_ = (
-            self._envelope_spectrum(1).fit(X) if self.raw_envelope else None
+            envelope_spectrum(self.sampling_rate, self.max_frequency, 1).fit(X)
+            if self.raw_envelope
+            else None
         )
         invariant = self.invariant_features_.fit_transform(X)
         self.path_features_ = CepstralCoefficients(self.n_coefficients).fit(X)
@@ -251,8 +257,16 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         ).fit(signature[:, np.newaxis])
         y_fit = y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
         both = self.recentre_.transform(both)
+        fallback = fallback_input(X, invariant, self.raw_spectrum_)
+        if self.noisy_copies:
+            seed = check_random_state(self.random_state).randint(2**31 - 1)
+            copies = (self.noisy_copies, self.max_noise_ratio, seed)
+            noisy = noisy_fallback_input(
+                X, self.invariant_features_, self.raw_spectrum_, *copies
+            )
+            fallback = np.vstack([fallback, noisy])
         self.invariant_estimator_ = self._new_estimator().fit(
-            self._fallback_input(X, invariant), y_fit
+            fallback, np.concatenate([y_fit] * (self.noisy_copies + 1))
         )
         self.path_estimator_ = self._new_estimator().fit(both, y_fit)
         self.source_path_estimator_ = self.path_estimator_
@@ -262,12 +276,6 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         self.classes_ = self.path_estimator_.classes_
         self.adapted_ = False
         return self
-
-    def _fallback_input(self, X: np.ndarray, invariant: np.ndarray) -> np.ndarray:
-        """Return what the classifier of windows off the path reads."""
-        if self.raw_spectrum_ is None:
-            return invariant
-        return np.hstack([invariant, self.raw_spectrum_.transform(X)])
 
     def _new_estimator(self):
         """Return a fresh clone of ``estimator`` (None: the default forest)."""
@@ -292,17 +300,6 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         self.path_estimator_ = self._new_estimator().fit(
             np.vstack([self.training_features_, both[kept]]),
             np.concatenate([self.training_targets_, labels]),
-        )
-
-    def _envelope_spectrum(self, n_carrier_bands: int):
-        """Normalised squared envelope spectra up to ``max_frequency``, flat."""
-        return make_pipeline(
-            SquaredEnvelopeSpectrum(
-                sampling_rate=self.sampling_rate,
-                max_frequency=self.max_frequency,
-                n_carrier_bands=n_carrier_bands,
-            ),
-            Flatten(),
         )
 
     def adapt(self, X) -> VibrationClassifier:
@@ -355,15 +352,19 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         """
         check_is_fitted(self)
         signature = self.path_features_.transform(validate_series(self, X, reset=False))
-        return self.monitor_.check(signature[:, np.newaxis]).outside
+        return self._outside(signature)
+
+    def _outside(self, signature: np.ndarray) -> np.ndarray:
+        distance = self.monitor_.check(signature[:, np.newaxis]).distance
+        return distance > self.gate_distance
 
     def _pick(self, method: str, X):
         X = validate_series(self, X, reset=False)
         signature, invariant = self._features(X)
-        outside = self.monitor_.check(signature[:, np.newaxis]).outside
+        outside = self._outside(signature)
         both = self.recentre_.transform(np.hstack([signature, invariant]))
         alone = getattr(self.invariant_estimator_, method)(
-            self._fallback_input(X, invariant)
+            fallback_input(X, invariant, self.raw_spectrum_)
         )
         path = getattr(self.path_estimator_, method)(both)
         if isinstance(alone, list):
@@ -388,7 +389,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         check_is_fitted(self)
         return self._pick("predict", X)
 
-    @available_if(_estimator_has("predict_proba"))
+    @available_if(estimator_has("predict_proba", default=RandomForestClassifier))
     def predict_proba(self, X):
         """Predict each window's class probabilities.
 

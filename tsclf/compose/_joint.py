@@ -13,12 +13,9 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
+from tsclf.utils.defaults import estimator_has
 from tsclf.utils.labels import joint_labels
 from tsclf.utils.routing import RoutesFitToEstimatorMixin
-
-
-def _estimator_has(method: str):
-    return lambda self: hasattr(self.estimator, method)
 
 
 class JointLabelClassifier(
@@ -135,7 +132,7 @@ class JointLabelClassifier(
         position = np.searchsorted(self.estimator_.classes_, predicted)
         return self.joint_rows_[position]
 
-    @available_if(_estimator_has("predict_proba"))
+    @available_if(estimator_has("predict_proba"))
     def predict_proba(self, X) -> np.ndarray | list[np.ndarray]:
         """Per-task probabilities: the joint probabilities summed per label.
 

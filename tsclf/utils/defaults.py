@@ -51,3 +51,36 @@ def copy_shared_defaults(estimator, keys: Iterable[str]) -> None:
         value = getattr(estimator, name, None)
         if value is not None and value is signature_default(type(estimator), name):
             setattr(estimator, name, clone(value))
+
+
+def estimator_has(method: str, default: type | None = None):
+    """Return a check, for ``available_if``, that ``self.estimator`` has ``method``.
+
+    Parameters
+    ----------
+    method : str
+    default : type, default=None
+        What an ``estimator`` of None stands for (its instance is asked).
+
+    Returns
+    -------
+    check : callable
+        ``check(meta_estimator) -> bool``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from tsclf.utils.defaults import estimator_has
+    >>> check = estimator_has("predict_proba", default=RandomForestClassifier)
+    >>> check(SimpleNamespace(estimator=None))
+    True
+    """
+
+    def check(meta_estimator) -> bool:
+        estimator = meta_estimator.estimator
+        if estimator is None and default is not None:
+            estimator = default()
+        return hasattr(estimator, method)
+
+    return check
