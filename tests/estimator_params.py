@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from imblearn.over_sampling import RandomOverSampler
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sktime.transformations.series.summarize import SummaryTransformer
 
 from tsclf.classification import MLPClassifier
+from tsclf.resampling import MultiTaskResampler
 from tsclf.transformers import AdaptiveScaler, BandEnergies, STFTImage
 
 #: Tiny training settings every deep estimator's entry extends. The common
@@ -123,6 +125,10 @@ TEST_PARAMS: dict[str, dict[str, Any]] = {
     # A summary of each series (mean, spread, quantiles) works at any length.
     "SktimeTransformer": {"transformer": SummaryTransformer()},
     "JointLabelClassifier": {"estimator": LogisticRegression()},
+    "ResampledClassifier": {
+        "resampler": MultiTaskResampler(RandomOverSampler(random_state=0)),
+        "estimator": LogisticRegression(),
+    },
     "AdaptivePipeline": {
         "steps": [("scale", AdaptiveScaler()), ("model", LogisticRegression())]
     },

@@ -113,6 +113,44 @@ def test_resampling_before_a_deep_estimator_under_routing_says_what_to_do():
     )
     with (
         sklearn.config_context(enable_metadata_routing=True),
-        pytest.raises(ValueError, match=r"groups has 24 entries.*sample_indices_"),
+        pytest.raises(ValueError, match=r"groups has 24 entries.*ResampledClassifier"),
     ):
         model.fit(X, y, groups=groups)
+
+
+def test_resampled_classifier_hands_each_row_its_sources_recording():
+    import sklearn
+
+    from tsclf.classification import CNNClassifier
+    from tsclf.compose import ResampledClassifier
+
+    class Recorder(RandomForestClassifier):
+        """A forest that keeps the groups its fit was given."""
+
+        def fit(self, X, y, groups=None):
+            self.groups_seen_ = groups
+            return super().fit(Flatten().fit_transform(X), y)
+
+        def predict(self, X):
+            return super().predict(Flatten().fit_transform(X))
+
+    X, y = _imbalanced()
+    groups = np.repeat(np.arange(6), 4)
+    resampler = MultiTaskResampler(RandomOverSampler(random_state=0))
+    model = ResampledClassifier(resampler, Recorder(n_estimators=5, random_state=0))
+    model.fit(X, y, groups=groups)
+    sources = model.resampler_.sample_indices_
+    assert len(sources) > len(X)
+    np.testing.assert_array_equal(model.estimator_.groups_seen_, groups[sources])
+    assert model.predict(X).shape == (24, 2)
+    # The deep estimator under metadata routing: early stopping holds out
+    # whole recordings of the resampled rows.
+    deep = CNNClassifier(max_epochs=1, validation=0.25, random_state=0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        fitted = ResampledClassifier(resampler, deep).fit(X, y, groups=groups)
+    assert fitted.predict_proba(X)[0].shape == (24, 2)
+    # A sampler that does not say where its rows come from is refused.
+    with pytest.raises(ValueError, match=r"SMOTE does not say.*MultiTaskResampler"):
+        ResampledClassifier(SMOTE(k_neighbors=2), Recorder()).fit(
+            Flatten().fit_transform(X), y["detection"], groups=groups
+        )

@@ -5,17 +5,21 @@
 - :class:`JointLabelClassifier`: a single-output classifier for several
   tasks at once, through their joint label;
 - :class:`AdaptivePipeline`: a Pipeline whose steps adapt to a new
-  domain's unlabelled data (``adapt``).
+  domain's unlabelled data (``adapt``);
+- :class:`ResampledClassifier`: resampling before a classifier, the rows'
+  groups and weights following the resampled rows.
 """
 
 from tsclf.compose._adaptive import AdaptivePipeline
 from tsclf.compose._joint import JointLabelClassifier
+from tsclf.compose._resampled import ResampledClassifier
 from tsclf.compose._sktime import SktimeClassifier
 from tsclf.compose._sktime_transformer import SktimeTransformer
 
 __all__ = [
     "AdaptivePipeline",
     "JointLabelClassifier",
+    "ResampledClassifier",
     "SktimeClassifier",
     "SktimeTransformer",
 ]

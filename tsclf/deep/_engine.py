@@ -273,10 +273,10 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
                 f"groups has {groups.shape[0]} entries for {X.shape[0]} samples. "
                 "If a step before this estimator changes the number of rows (a "
                 "resampler in an imbalanced-learn Pipeline), the groups routed "
-                "here are still the input's: resample before the pipeline's "
-                "validation with tsclf.resampling.MultiTaskResampler and pass "
-                "groups[resampler.sample_indices_], or weigh the loss with "
-                "class_weight instead of copying rows."
+                "here are still the input's: wrap the two in "
+                "tsclf.compose.ResampledClassifier(resampler, estimator), which "
+                "hands each resampled row its source's group, or weigh the loss "
+                "with class_weight instead of copying rows."
             )
         split = validation_split(self, X.shape[0], y_split, groups, rng, conditions)
         if split is not None:

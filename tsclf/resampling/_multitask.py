@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.base import BaseEstimator, clone
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import HasMethods
@@ -86,6 +87,13 @@ class MultiTaskResampler(BaseEstimator):
             (n_resampled, n_tasks), as ``y`` was given.
         """
         self._validate_params()
+        if sparse.issparse(X):
+            raise TypeError(
+                "MultiTaskResampler does not support sparse input: it hands the "
+                "sampler dense rows. Convert X with X.toarray() first."
+            )
+        if not isinstance(y, pd.DataFrame | pd.Series):
+            y = np.asarray(y)  # lists and other array-likes
         X = np.asarray(as_numpy_panel(X))
         if X.ndim < 2 or X.shape[0] != len(y):
             raise ValueError(
