@@ -30,7 +30,7 @@ from tsclf.transformers import (
     STFTImage,
     WindowStandardizer,
 )
-from tsclf.transformers._spectral import band_weights
+from tsclf.transformers._bands import band_weights
 
 
 @singledispatch

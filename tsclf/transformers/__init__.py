@@ -1,6 +1,7 @@
 """Transformers from series to features, normalised series or images."""
 
 from tsclf.transformers._adaptive import AdaptiveScaler
+from tsclf.transformers._bands import amplitude_envelope, band_energies
 from tsclf.transformers._bearings import (
     BEARINGS,
     Bearing,
@@ -28,12 +29,7 @@ from tsclf.transformers._kurtogram import (
 )
 from tsclf.transformers._normalize import WindowStandardizer
 from tsclf.transformers._shape import SpectralShape
-from tsclf.transformers._spectral import (
-    BandEnergies,
-    EnvelopeSpectrum,
-    amplitude_envelope,
-    band_energies,
-)
+from tsclf.transformers._spectral import BandEnergies, EnvelopeSpectrum
 from tsclf.transformers._spectrum_series import (
     Envelope,
     MagnitudeSpectrum,

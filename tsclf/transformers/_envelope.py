@@ -9,8 +9,8 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
+from tsclf.transformers._bands import check_band
 from tsclf.transformers._series import SeriesTransformer
-from tsclf.transformers._spectral import check_band
 from tsclf.utils.validation import SAMPLING_RATE
 
 

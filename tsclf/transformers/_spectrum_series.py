@@ -9,8 +9,8 @@ import numpy as np
 from scipy import signal
 from sklearn.utils._param_validation import Interval
 
+from tsclf.transformers._bands import amplitude_envelope, check_band
 from tsclf.transformers._series import SeriesTransformer
-from tsclf.transformers._spectral import amplitude_envelope, check_band
 from tsclf.transformers._stft import STFTImage
 from tsclf.utils.validation import SAMPLING_RATE
 
