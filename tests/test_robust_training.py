@@ -111,6 +111,10 @@ def test_augmented_copies_come_a_chunk_at_a_time_with_their_labels():
     )
     low, high = X[2:4].min(), X[2:4].max()
     assert low <= mixed[2].min() and mixed[2].max() <= high
+    with pytest.raises(ValueError, match="n_copies"):
+        next(augmented_copies(X, [AdditiveNoise()], -1, seed=0))
+    with pytest.raises(ValueError, match="chunk_size"):
+        next(augmented_copies(X, [AdditiveNoise()], 1, seed=0, chunk_size=0))
 
 
 def test_an_estimator_augments_its_training_batches_only():
