@@ -182,7 +182,14 @@ MODELS: dict[str, ModelSpec] = {
         "classical", envelope_rf(carrier_bands=(1, 4)), vibration_only=True
     ),
     "vibration-no-noise": ModelSpec(
-        "classical", functools.partial(vibration, noisy_copies=0), vibration_only=True
+        "classical",
+        functools.partial(vibration, noisy_copies=0, raw_envelope=False),
+        vibration_only=True,
+    ),
+    "vibration-whitened": ModelSpec(
+        "classical",
+        functools.partial(vibration, raw_envelope=False),
+        vibration_only=True,
     ),
     "vibration-ungated": ModelSpec(
         "classical", envelope_cepstrum_rf, vibration_only=True

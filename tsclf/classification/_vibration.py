@@ -49,7 +49,9 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
       bearings apart; on another path it misleads.
 
     Two copies of ``estimator`` are fitted: one on the invariant features
-    alone, one on both. A :class:`~tsclf.monitoring.ShiftMonitor` on the
+    (with ``raw_envelope``, also the raw windows' normalised envelope
+    spectrum; with ``noisy_copies``, also noisy copies of the windows),
+    one on both kinds. A :class:`~tsclf.monitoring.ShiftMonitor` on the
     path signature, calibrated on held-out training windows, measures each
     window's distance from the training path; those farther than
     ``gate_distance`` are predicted from the invariant features alone, the
@@ -78,12 +80,12 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         lie below about 1 kHz for shafts up to 3,600 rpm.
     carrier_bands : tuple of int, default=(1, 4)
         For each ``k``, the envelope spectra of ``k`` equal carrier bands.
-    raw_envelope : bool, default=False
+    raw_envelope : bool, default=True
         Whether the classifier of windows outside the training path also
         reads the normalised squared envelope spectrum of the windows as
         recorded (not whitened), over the whole band up to
-        ``max_frequency``: the gain still cancels, and the carriers that
-        the path favours weigh more.
+        ``max_frequency``: the gain still cancels, and the carriers where
+        the fault rings loudest weigh more.
     n_coefficients : int, default=24
         Cepstrum coefficients of the path signature.
     quantile : float, default=0.999
@@ -98,8 +100,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         signature, which still helps them. Read only at prediction.
     adapt_scale : bool, default=False
         Whether ``adapt`` also re-scales each feature to the new machine's
-        standard deviation, not only re-centres it (the features are then
-        standardised in ``fit`` too, which does not change a forest).
+        standard deviation, not only re-centres it.
     pseudo_label_share : float, default=0.25
         Share of the new machine's windows that ``adapt`` labels with its
         most confident predictions (the product over tasks of the largest
@@ -107,10 +108,8 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         ``estimator`` with ``predict_proba``.
     noisy_copies : int, default=2
         Copies of each training window, white noise added, that the
-        classifier of windows off the training path also learns from:
-        another sensor hears the same faults less clearly (against more
-        noise), and the copies teach it that the envelope lines' heights
-        vary while their places do not. 0: none.
+        classifier of windows off the path also learns: another sensor
+        hears the faults against more noise. 0: none.
     max_noise_ratio : float, default=2.0
         Largest noise standard deviation of a copy, relative to the
         window's own; each copy draws its ratio uniformly between 0 and
@@ -195,7 +194,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         sampling_rate: float = 1.0,
         max_frequency: float = 1000.0,
         carrier_bands: tuple[int, ...] = (1, 4),
-        raw_envelope: bool = False,
+        raw_envelope: bool = True,
         n_coefficients: int = 24,
         quantile: float = 0.999,
         gate_distance: float = 1.0,
