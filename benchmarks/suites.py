@@ -128,7 +128,6 @@ ABLATION_STEPS = (
     (
         "vibration-ungated",
         "vibration-no-noise",
-        "vibration-whitened",
         "gate: invariant alone off the training path",
     ),
     ("vibration-no-noise", "vibration-whitened", "off the path: noisy copies too"),

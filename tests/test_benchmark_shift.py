@@ -275,3 +275,10 @@ def test_the_spectral_mlp_reads_the_forests_features_as_one_series():
     # 32 FFT bands and 20 envelope bands, one channel.
     assert mlp.net_.module_.trunk[1].in_features == 52
     assert mlp.predict(loso.X[test[:5]]).shape == (5, 3)
+
+
+def test_every_ablation_step_pairs_two_models_of_the_suite():
+    for step in suites.ABLATION_STEPS:
+        assert len(step) == 3, step  # (base, variant, what changed)
+        base, variant, change = step
+        assert base in MODELS and variant in MODELS and isinstance(change, str)
