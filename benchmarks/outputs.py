@@ -12,6 +12,7 @@ from benchmarks import report
 from benchmarks.protocols import CWRU_PROTOCOLS, HEADLINE, SHIFT_PROTOCOLS
 from benchmarks.suites import ABLATION_STEPS
 from tsclf.datasets import TASKS as CWRU_TASKS
+from tsclf.utils.hardware import cpu_model_and_flags
 
 #: CPU flags that decide how fast float32 and bfloat16 kernels run.
 SPEED_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")
@@ -19,17 +20,9 @@ SPEED_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")
 
 def cpu() -> str:
     """The CPU model and its speed-relevant flags, from ``/proc/cpuinfo``."""
-    model, flags = platform.processor() or "unknown CPU", set()
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
+    model, flags = cpu_model_and_flags()
+    if flags is None:
         return model
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "model name":
-            model = value.strip()
-        elif key.strip() == "flags":
-            flags = set(value.split())
     present = [flag for flag in SPEED_FLAGS if flag in flags]
     return f"{model} (flags: {' '.join(present) or 'none of ' + ' '.join(SPEED_FLAGS)})"
 

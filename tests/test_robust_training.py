@@ -354,6 +354,39 @@ def test_precision_runs_the_forward_passes_under_autocast(precision):
     assert (clf.net_.grad_scaler_ is not None) == (precision == "float16")
 
 
+@pytest.mark.parametrize(
+    ("native", "warns"), [(False, True), (True, False), (None, False)]
+)
+def test_bfloat16_on_a_cpu_without_native_kernels_says_so(monkeypatch, native, warns):
+    import warnings
+
+    from tsclf.deep import _precision
+    from tsclf.exceptions import EmulatedPrecisionWarning
+
+    monkeypatch.setattr(_precision, "cpu_has_native_bf16", lambda: native)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _precision.check_precision("bfloat16", "cpu")
+        _precision.check_precision("float32", "cpu")
+    emulated = [w for w in caught if w.category is EmulatedPrecisionWarning]
+    assert len(emulated) == int(warns)
+    if warns:
+        assert "precision='float32'" in str(emulated[0].message)
+
+
+def test_cpu_flags_are_read_from_cpuinfo(tmp_path):
+    from tsclf.utils.hardware import cpu_model_and_flags
+
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(
+        "processor\t: 0\nmodel name\t: Some CPU\nflags\t\t: fpu avx2 amx_bf16\n"
+        "processor\t: 1\nmodel name\t: Some CPU\nflags\t\t: fpu avx2 amx_bf16\n"
+    )
+    assert cpu_model_and_flags(cpuinfo) == ("Some CPU", {"fpu", "avx2", "amx_bf16"})
+    model, flags = cpu_model_and_flags(tmp_path / "missing")
+    assert flags is None and isinstance(model, str)
+
+
 def test_float32_precision_is_the_plain_training_and_bad_values_fail():
     reference, X = _bearing_cnn()
     explicit, _ = _bearing_cnn(precision="float32")

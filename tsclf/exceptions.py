@@ -61,6 +61,17 @@ class ThreadedFitWarning(UserWarning):
     """
 
 
+class EmulatedPrecisionWarning(UserWarning):
+    """bfloat16 was asked for on a CPU that has no native bfloat16 kernels.
+
+    Without AVX512-BF16 or AMX-BF16 (``lscpu | grep bf16``), torch emulates
+    bfloat16 arithmetic on the CPU: training runs, often no faster than
+    float32 and less precisely. Raised by ``fit`` with
+    ``precision="bfloat16"`` on such a CPU (Linux, where the flags are
+    known); use ``precision="float32"`` there.
+    """
+
+
 class DivergenceError(FloatingPointError):
     """Training diverged: the loss or a weight of the network is not finite.
 
@@ -87,6 +98,7 @@ class DivergenceError(FloatingPointError):
 
 __all__ = [
     "DivergenceError",
+    "EmulatedPrecisionWarning",
     "NoValidationWarning",
     "ThreadedFitWarning",
     "UngroupedValidationWarning",

@@ -6,12 +6,15 @@ import contextlib
 import functools
 import signal
 import threading
+import warnings
 
 import torch
 from skorch import NeuralNet
 from skorch.dataset import unpack_data
 
 from tsclf.deep._print_log import TerminalAwarePrintLog
+from tsclf.exceptions import EmulatedPrecisionWarning
+from tsclf.utils.hardware import cpu_has_native_bf16
 
 # The ``precision`` options and the autocast dtype of each (None: no autocast).
 PRECISIONS: dict[str, torch.dtype | None] = {
@@ -25,14 +28,23 @@ def check_precision(precision: str, device: str) -> None:
     """Raise a ValueError when ``device`` cannot train at ``precision``.
 
     bfloat16 autocast runs on every CPU (fast where it has AVX512-BF16 or
-    AMX) and on CUDA devices that support it; float16 runs on CUDA (and, far
-    slower, on the CPU).
+    AMX; elsewhere an :class:`~tsclf.exceptions.EmulatedPrecisionWarning`
+    says so) and on CUDA devices that support it; float16 runs on CUDA
+    (and, far slower, on the CPU).
     """
     cuda = device.startswith("cuda")
     if precision == "bfloat16" and cuda and not torch.cuda.is_bf16_supported():
         raise ValueError(
             f"precision='bfloat16' requested, but {device} does not support "
             "bfloat16; use precision='float16'."
+        )
+    if precision == "bfloat16" and not cuda and cpu_has_native_bf16() is False:
+        warnings.warn(
+            "precision='bfloat16' on a CPU without AVX512-BF16 or AMX-BF16: "
+            "torch emulates bfloat16 here, often no faster than float32 (and "
+            "less precise). Use precision='float32' on this machine.",
+            EmulatedPrecisionWarning,
+            stacklevel=3,
         )
 
 
