@@ -423,3 +423,36 @@ def test_seed_ensemble_averages_every_task_and_passes_groups(cwru_small):
     assert len(valid) < len(cwru_small.X)
     again = clone(ensemble).fit(cwru_small.X, cwru_small.y)
     assert [m.random_state for m in again.estimators_] == seeds
+
+
+def test_lites_fixed_filters_run_as_one_convolution_and_old_weights_load():
+    from torch.nn import functional as F
+
+    from tsclf.networks.lite import (
+        LITE,
+        HandCraftedFilters,
+        _detection_filters,
+        _peak_filter,
+        _same_padding,
+    )
+
+    sizes = (2, 4, 8, 16, 32, 64)
+    filters = [f for k in sizes for f in _detection_filters(k)]
+    filters += [_peak_filter(k) for k in sizes[1:]]
+    x = torch.randn(4, 3, 300, generator=torch.Generator().manual_seed(0))
+    # One convolution per filter and channel, filter by filter: the definition.
+    one_by_one = [
+        F.conv1d(F.pad(x, _same_padding(len(w))), w.repeat(3, 1, 1), groups=3)
+        for w in filters
+    ]
+    expected = torch.relu(torch.cat(one_by_one, dim=1))
+    torch.testing.assert_close(HandCraftedFilters(3)(x), expected, rtol=0, atol=1e-6)
+    # The bank is rebuilt, not saved; weights saved with one buffer per
+    # filter (before the bank) still load.
+    network = LITE(3, 300, [2, 3])
+    assert not any("custom." in key for key in network.state_dict())
+    legacy = dict(network.state_dict())
+    legacy.update(
+        {f"custom.filter_{i}": w.repeat(3, 1, 1) for i, w in enumerate(filters)}
+    )
+    LITE(3, 300, [2, 3]).load_state_dict(legacy)

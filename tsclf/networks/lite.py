@@ -37,7 +37,9 @@ class HandCraftedFilters(nn.Module):
     Trend detectors (increasing and decreasing) of each length in
     ``kernel_sizes`` and peak detectors of each length but the first, run
     depthwise (each filter on each channel on its own). Nothing here is
-    trained.
+    trained. The filters sit in one zero-padded bank, each centred as its
+    own "same" padding would centre it, so that one grouped convolution
+    computes them all (the same outputs as one convolution per filter).
 
     Parameters
     ----------
@@ -51,21 +53,35 @@ class HandCraftedFilters(nn.Module):
         super().__init__()
         filters = [f for k in kernel_sizes for f in _detection_filters(k)]
         filters += [_peak_filter(k) for k in kernel_sizes[1:]]
-        self.n_channels = n_channels
+        length = max(len(weights) for weights in filters)
+        self.padding = _same_padding(length)
+        bank = torch.zeros(len(filters), length)
         for index, weights in enumerate(filters):
-            kernel = weights.repeat(n_channels, 1, 1)  # (channels, 1, length)
-            self.register_buffer(f"filter_{index}", kernel)
+            start = self.padding[0] - _same_padding(len(weights))[0]
+            bank[index, start : start + len(weights)] = weights
+        # Channel by channel, every filter: the order of a grouped convolution.
+        # Fixed, so not saved with the weights.
+        kernels = bank.repeat(n_channels, 1)[:, None, :]
+        self.register_buffer("bank", kernels, persistent=False)
+        self.n_channels = n_channels
         self.n_filters = len(filters)
         self.out_channels = self.n_filters * n_channels
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Apply every filter to every channel."""
-        outputs = []
-        for index in range(self.n_filters):
-            kernel = getattr(self, f"filter_{index}").to(x.dtype)
-            padded = F.pad(x, _same_padding(kernel.shape[-1]))
-            outputs.append(F.conv1d(padded, kernel, groups=self.n_channels))
-        return torch.relu(torch.cat(outputs, dim=1))
+        """Apply every filter to every channel (filter-major outputs)."""
+        out = F.conv1d(
+            F.pad(x, self.padding), self.bank.to(x.dtype), groups=self.n_channels
+        )
+        batch, _, length = out.shape
+        out = out.view(batch, self.n_channels, self.n_filters, length)
+        return torch.relu(out.transpose(1, 2).reshape(batch, -1, length))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # Models saved when each fixed filter was a buffer of its own: those
+        # filters are rebuilt here, not loaded.
+        for key in [k for k in state_dict if k.startswith(prefix + "filter_")]:
+            del state_dict[key]
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
 
 class SeparableConv1d(nn.Sequential):
