@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from numbers import Integral
 
 import numpy as np
 import torch
@@ -92,8 +91,7 @@ def augmented_copies(
     >>> [chunk[:, 0, 0].tolist() for chunk in chunks]
     [[2.0, 2.0], [2.0], [2.0, 2.0], [2.0]]
     """
-    if isinstance(n_copies, bool) or not isinstance(n_copies, Integral) or n_copies < 0:
-        raise ValueError(f"n_copies must be an int >= 0, got {n_copies!r}.")
+    n_copies = check_positive_int(n_copies, "n_copies", minimum=0)
     chunk_size = check_positive_int(chunk_size, "chunk_size")
     collate = AugmentBatch(transforms, seed)
     labels = np.zeros(len(X), dtype=np.int64) if y is None else np.asarray(y)

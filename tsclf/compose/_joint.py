@@ -16,6 +16,7 @@ from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.utils.defaults import estimator_has
 from tsclf.utils.labels import joint_labels
 from tsclf.utils.routing import RoutesFitToEstimatorMixin
+from tsclf.utils.validation import check_y_given
 
 
 class JointLabelClassifier(
@@ -88,11 +89,7 @@ class JointLabelClassifier(
         """
         self._validate_params()
         fit_params = self._estimator_fit_params(fit_params)
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
+        check_y_given(self, y)
         values = np.asarray(y)
         if values.ndim not in (1, 2):
             raise ValueError(f"y must be 1-D or 2-D, got shape {values.shape}.")

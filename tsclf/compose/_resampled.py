@@ -12,6 +12,7 @@ from sklearn.utils.validation import _check_method_params, check_is_fitted
 from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.utils.defaults import estimator_has
 from tsclf.utils.routing import RoutesFitToEstimatorMixin
+from tsclf.utils.validation import check_y_given
 
 
 class ResampledClassifier(
@@ -100,11 +101,7 @@ class ResampledClassifier(
         """
         self._validate_params()
         fit_params = self._estimator_fit_params(fit_params)
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
+        check_y_given(self, y)
         self.resampler_ = clone(self.resampler)
         X_resampled, y_resampled = self.resampler_.fit_resample(X, y)
         sources = getattr(self.resampler_, "sample_indices_", None)

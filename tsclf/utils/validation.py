@@ -139,8 +139,8 @@ def validate_series(
     return X if skip_y else (X, y)
 
 
-def check_positive_int(value, name: str) -> int:
-    """Return ``value`` as an int, or raise unless it is a positive integer.
+def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
+    """Return ``value`` as an int, or raise unless it is an integer >= ``minimum``.
 
     ``True`` is refused although Python counts it as an int.
 
@@ -149,6 +149,8 @@ def check_positive_int(value, name: str) -> int:
     value : object
     name : str
         Named in the error.
+    minimum : int, default=1
+        The smallest value accepted (0 for a count that may be empty).
 
     Returns
     -------
@@ -164,9 +166,35 @@ def check_positive_int(value, name: str) -> int:
     ...
     ValueError: n_splits must be a positive int, got True.
     """
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        wanted = "a positive int" if minimum == 1 else f"an int >= {minimum}"
+        raise ValueError(f"{name} must be {wanted}, got {value!r}.")
     return int(value)
+
+
+def check_y_given(estimator, y) -> None:
+    """Raise scikit-learn's error for a supervised ``fit`` given ``y=None``.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Named in the error.
+    y : object
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from tsclf.utils.validation import check_y_given
+    >>> check_y_given(LogisticRegression(), None)
+    Traceback (most recent call last):
+    ...
+    ValueError: LogisticRegression requires y to be passed, but the target y is None.
+    """
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y "
+            "is None."
+        )
 
 
 def _refuse_ragged(X) -> None:
