@@ -22,11 +22,15 @@ class RunConfig:
     workers: int = 1
     scheduler: str | None = None
     results: Path = Path("results")
+    records: Path | None = None
     no_cache: bool = False
     verbose: int = 0
     plan: bool = False
     cached_only: bool = False
 
     @property
-    def cache_folder(self) -> Path:
-        return self.results / "cache"
+    def store_path(self) -> Path:
+        """The suite's record of every fit (:mod:`benchmarks.store`), in
+        ``records`` or else ``<results>/records``."""
+        folder = self.records if self.records is not None else self.results / "records"
+        return folder / f"{self.suite}.jsonl.gz"

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks import cache
 from benchmarks.config import RunConfig
 from benchmarks.measure import run_fold
 from benchmarks.models import MODELS, Context, adapted_twin, build_estimator
 from benchmarks.protocols import Problem, load_problem
+from benchmarks.store import Store, fit_key
 from benchmarks.suites import CURVE_PROTOCOLS
 
 
@@ -34,7 +35,7 @@ def build(model: str, problem: Problem, seed: int, n_train: int, config: RunConf
 
 @dataclass(frozen=True)
 class Unit:
-    """One fit: a model and seed on one fold of a problem, and its cache file.
+    """One fit: a model and seed on one fold of a problem, and its record's key.
 
     It names its problem rather than holding it, so that sending it to
     another process is cheap; each process loads a problem once.
@@ -45,7 +46,7 @@ class Unit:
     model: str
     seed: int
     fold_name: str
-    path: Path
+    key: str
 
     @property
     def problem(self) -> Problem:
@@ -59,59 +60,69 @@ class Unit:
         return f"{self.dataset}/{self.protocol}/{self.fold_name} {self.model}"
 
 
+@functools.cache
+def store_at(path: Path) -> Store:
+    """The store at ``path``, one per process."""
+    return Store(path)
+
+
 def make_unit(
     protocol: str, dataset: str, model: str, seed: int, fold, config: RunConfig
 ) -> Unit:
-    """The unit of one fold, with its cache path."""
+    """The unit of one fold, with its record's key."""
     problem = load_problem(protocol, dataset)
     _, train, _ = fold
     spec = MODELS[model]
-    path = cache.cache_path(
-        config.cache_folder,
+    key = fit_key(
+        model=model,
+        behaviour=spec.behaviour_family,
+        estimator=build(model, problem, seed, len(train), config),
         protocol=protocol,
         dataset=dataset,
-        model=model,
         seed=seed,
         fold=fold,
-        estimator=build(model, problem, seed, len(train), config),
         fit_groups=problem.model_fit_groups(
             train, spec.validate_on, deep=spec.family == "deep"
         ),
     )
-    return Unit(protocol, dataset, model, seed, fold[0], path)
+    return Unit(protocol, dataset, model, seed, fold[0], key)
 
 
 def fit_unit(unit: Unit, config: RunConfig) -> dict | None:
-    """Fit and score one unit, write its result to the cache and return it.
+    """Fit and score one unit, record its result in the store and return it.
 
-    A result that another run sharing the cache wrote since this run made
-    its plan is read instead of fitted again; a fit another run is doing
-    (see :func:`benchmarks.cache.claim`) is skipped, and None returned. A
-    model with an adapted twin (``cnn`` and ``cnn-adabn``) scores both from
-    this one fit, and claims both results while it runs.
+    A result that another run sharing the store recorded since this run
+    made its plan is read instead of fitted again; a fit another run is
+    doing (see :meth:`benchmarks.store.Store.claim`) is skipped, and None
+    returned. A model with an adapted twin (``cnn`` and ``cnn-adabn``)
+    scores both from this one fit, and claims both results while it runs.
     """
-    paths = {unit.model: unit.path}
+    store = store_at(config.store_path)
+    keys = {unit.model: unit.key}
     twin = adapted_twin(unit.model)
     if twin is not None:
-        paths[twin] = make_unit(
+        keys[twin] = make_unit(
             unit.protocol, unit.dataset, twin, unit.seed, unit.fold, config
-        ).path
+        ).key
     with contextlib.ExitStack() as claims:
-        if not all(claims.enter_context(cache.claim(p)) for p in paths.values()):
+        if not all(claims.enter_context(store.claim(k)) for k in keys.values()):
             return None
-        if unit.path.exists() and not config.no_cache:
-            return cache.read(unit.path)
-        return _fit_and_cache(unit, paths, config)
+        store.sync()
+        if unit.key in store and not config.no_cache:
+            return store.get(unit.key)
+        return _fit_and_record(unit, keys, store, config)
 
 
-def _fit_and_cache(unit: Unit, paths: dict[str, Path], config: RunConfig) -> dict:
-    """Fit ``unit`` and cache its result (and its twin's) at ``paths``."""
+def _fit_and_record(
+    unit: Unit, keys: dict[str, str], store: Store, config: RunConfig
+) -> dict:
+    """Fit ``unit`` and record its result (and its twin's) under ``keys``."""
     problem = unit.problem
     fold, train, test = unit.fold
     estimator = build(unit.model, problem, unit.seed, len(train), config)
     spec = MODELS[unit.model]
     curve = problem.protocol in CURVE_PROTOCOLS and config.suite == "full"
-    # The twin's result is cached too, unless it already is.
+    # The twin's result is recorded too, unless it already is.
     twin = adapted_twin(unit.model)
     row = run_fold(
         estimator,
@@ -131,8 +142,8 @@ def _fit_and_cache(unit: Unit, paths: dict[str, Path], config: RunConfig) -> dic
         result |= {"model": model, "family": spec.family}
         result |= {"dataset": problem.dataset, "protocol": problem.protocol}
         result |= {"fold": fold, "seed": unit.seed}
-        if model == unit.model or config.no_cache or not paths[model].exists():
-            cache.write(paths[model], result)
+        if model == unit.model or config.no_cache or keys[model] not in store:
+            store.put(keys[model], result)
     return rows[unit.model]
 
 

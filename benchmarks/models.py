@@ -155,6 +155,15 @@ class ModelSpec:
     # deep model's validation split blocks of every training recording, or
     # for any model a whole motor load or bearing, as its fit's ``groups``.
     validate_on: str = "blocks"
+    # Whose training-behaviour version keys the fits (benchmarks.behaviour);
+    # None: the family's ("classical": "features").
+    behaviour: str | None = None
+
+    @property
+    def behaviour_family(self) -> str:
+        if self.behaviour is not None:
+            return self.behaviour
+        return "features" if self.family == "classical" else self.family
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -169,7 +178,9 @@ MODELS: dict[str, ModelSpec] = {
         "classical", spectral_rf_selected, vibration_only=True, validate_on="bearing"
     ),
     "minirocket": ModelSpec("anchor", minirocket),
-    "vibration": ModelSpec("classical", vibration, vibration_only=True),
+    "vibration": ModelSpec(
+        "classical", vibration, vibration_only=True, behaviour="vibration"
+    ),
     # VibrationClassifier piece by piece.
     "ses-raw-rf": ModelSpec(
         "classical", envelope_rf(whiten=False), vibration_only=True
@@ -185,11 +196,13 @@ MODELS: dict[str, ModelSpec] = {
         "classical",
         functools.partial(vibration, noisy_copies=0, raw_envelope=False),
         vibration_only=True,
+        behaviour="vibration",
     ),
     "vibration-whitened": ModelSpec(
         "classical",
         functools.partial(vibration, raw_envelope=False),
         vibration_only=True,
+        behaviour="vibration",
     ),
     "vibration-ungated": ModelSpec(
         "classical", envelope_cepstrum_rf, vibration_only=True

@@ -10,10 +10,11 @@ sets that sktime ships:
 
 This module is the command line only. Its parts: suites as data
 (:mod:`benchmarks.suites`), protocols (:mod:`benchmarks.protocols`), model
-factories (:mod:`benchmarks.models`), the result cache
-(:mod:`benchmarks.cache`), execution backends (:mod:`benchmarks.execute`),
-one fit measured (:mod:`benchmarks.measure`) and report writing
-(:mod:`benchmarks.report`, :mod:`benchmarks.outputs`).
+factories (:mod:`benchmarks.models`), the record of every fit
+(:mod:`benchmarks.store`, keyed with :mod:`benchmarks.behaviour`),
+execution backends (:mod:`benchmarks.execute`), one fit measured
+(:mod:`benchmarks.measure`) and report writing (:mod:`benchmarks.report`,
+:mod:`benchmarks.outputs`).
 
 Suites, defined in :mod:`benchmarks.suites`: ``quick`` (the default, what
 ``make run`` runs; about 6 minutes on 2 CPU cores) and ``full`` in five
@@ -23,13 +24,16 @@ wall-clock time with ``--workers 2``; minutes per part with ``--device
 cuda``. Deep models on PLAID, ACSF1 and OSULeaf beyond part 4 take hours
 per seed on a CPU; ask for them with ``--models`` and ``--datasets``.
 
-Every (data set, protocol, fold, model, seed) result is cached as JSON
-under ``<results>/cache/``, keyed by the model's full settings, the fold,
-the data and the tsclf version, so a long suite
+Every (data set, protocol, fold, model, seed) result is recorded in one
+compressed JSON-lines file per suite, ``<records>/<suite>.jsonl.gz``
+(``--records``, default ``<results>/records``; the committed evidence is
+in ``benchmarks/records``), keyed by the model's name,
+the settings it changes from their defaults, its family's training-behaviour
+version, the fold and the data (:mod:`benchmarks.store`), so a long suite
 can run in pieces and re-running it only prints. Several runs may share a
-cache: each skips the fits another has finished or is doing. Interrupt it
+store: each skips the fits another has finished or is doing. Interrupt it
 any time with Ctrl-C or ``kill``: worker processes stop with it, and the
-fits that finished stay cached.
+fits that finished stay recorded.
 Results go to ``<results>/<suite>/``: ``results.csv``, ``summary.md`` and
 PNG figures (accuracy against fit time, confusion matrices).
 
@@ -38,7 +42,8 @@ Usage::
     python -m benchmarks.run [--suite quick|full] [--protocols lolo ...]
         [--models resnet ...] [--datasets GunPoint ...] [--seeds N]
         [--folds load1 ...] [--device auto|cpu|cuda] [--max-epochs N]
-        [--results DIR] [--no-cache] [-v] [--plan] [--cached-only]
+        [--results DIR] [--records DIR] [--no-cache] [-v] [--plan]
+        [--cached-only]
         [--workers N | --scheduler ADDRESS]
 
 ``--plan`` lists the fits a command would run, how many are cached (or under
@@ -59,9 +64,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks import cache
 from benchmarks.config import RunConfig
-from benchmarks.execute import Unit, fit_all, make_unit
+from benchmarks.execute import Unit, fit_all, make_unit, store_at
 from benchmarks.models import MODELS
 from benchmarks.outputs import write_outputs
 from benchmarks.protocols import CWRU_PROTOCOLS, UCR_DATASETS, load_problem
@@ -101,6 +105,12 @@ def parse_args(argv: list[str] | None) -> RunConfig:
         "--scheduler", default=None, help="dask scheduler address: fit on that cluster"
     )
     parser.add_argument("--results", type=Path, default=Path("results"))
+    parser.add_argument(
+        "--records",
+        type=Path,
+        default=None,
+        help="folder of the suites' records of every fit (default: <results>/records)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="recompute all")
     parser.add_argument(
         "-v",
@@ -123,7 +133,7 @@ def parse_args(argv: list[str] | None) -> RunConfig:
 
 
 def units_of(config: RunConfig) -> list[Unit]:
-    """Every fit the run asks for, fold by fold, with its cache path."""
+    """Every fit the run asks for, fold by fold, with its record's key."""
     units = []
     planned = plan_units(
         config.suite,
@@ -144,7 +154,9 @@ def run(config: RunConfig) -> pd.DataFrame:
     from tqdm.auto import tqdm
 
     units = units_of(config)
-    cached = [unit.path.exists() and not config.no_cache for unit in units]
+    store = store_at(config.store_path)
+    store.sync()
+    cached = [unit.key in store and not config.no_cache for unit in units]
     if config.plan:
         return pd.DataFrame(
             {
@@ -154,11 +166,11 @@ def run(config: RunConfig) -> pd.DataFrame:
                 "fits": 1,
                 "cached": np.array(cached, dtype=int),
                 "running": [
-                    int(not is_cached and cache.is_claimed(unit.path))
+                    int(not is_cached and store.is_claimed(unit.key))
                     for unit, is_cached in zip(units, cached, strict=True)
                 ],
                 "fit_s": [
-                    cache.read(unit.path)["fit_s"] if is_cached else 0.0
+                    store.get(unit.key)["fit_s"] if is_cached else 0.0
                     for unit, is_cached in zip(units, cached, strict=True)
                 ],
             }
@@ -178,19 +190,21 @@ def run(config: RunConfig) -> pd.DataFrame:
     )
     fitted = dict(zip(todo, fit_all(todo, config, progress), strict=True))
     progress.close()
+    if todo:
+        store.compact()
     elsewhere = [unit.describe() for unit, row in fitted.items() if row is None]
     if elsewhere:
         print(
             f"{len(elsewhere)} fits were under way in another run and are left "
             f"out (run again once it is done): {', '.join(elsewhere)}. A fit's "
-            "'.running' file beside its result in the cache claims it; remove "
-            "the file if no run is doing that fit.",
+            f"'.running' file in {config.store_path.parent / 'claims'} claims "
+            "it; remove the file if no run is doing that fit.",
             file=sys.stderr,
         )
     rows = []
     for unit, is_cached in zip(units, cached, strict=True):
         if is_cached:
-            row = cache.read(unit.path)
+            row = store.get(unit.key)
         elif fitted.get(unit) is not None:
             row = fitted[unit]
         else:
@@ -227,7 +241,9 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         sys.argv[1:] if argv is None else argv
     )
     print(write_outputs(results, config.results / config.suite, command.strip()))
-    print(f"\nResults, figures and cache: {config.results}/")
+    print(
+        f"\nResults and figures: {config.results}/; every fit: {config.store_path}"
+    )
     return results
 
 
@@ -246,7 +262,7 @@ if __name__ == "__main__":
         importable_main()
     except KeyboardInterrupt:
         print(
-            "\nInterrupted; the finished fits are cached and the same command "
+            "\nInterrupted; the finished fits are recorded and the same command "
             "resumes the run.",
             file=sys.stderr,
         )

@@ -5,7 +5,7 @@ Per fold of the shift suite's CWRU protocols, a default
 and checks the whole test side: the share of test windows outside the
 range of 99 % of the training windows, and whether it warns. Beside it,
 the headline score of the anchors and default networks on that fold,
-read from the suite's cache (mean over the seeds cached), so that the
+read from the suite's record of fits (mean over the seeds recorded), so that the
 warning can be judged against what it is for: the models' accuracy
 falling. A control with no shift: each leave-one-load-out training side
 split into recordings to learn from and recordings held out (same loads,
@@ -14,14 +14,12 @@ the official train/test splits of six UCR/UEA sets.
 
 Run: ``TSCLF_SHARED=... python -m benchmarks.shift_monitor --out
 docs/results/shift-monitor`` (under a minute; reads
-``docs/results/cache``, never fits a model).
+``benchmarks/records/shift.jsonl.gz``, never fits a model).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import sys
 from pathlib import Path
 
@@ -29,7 +27,11 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupShuffleSplit
 
+from benchmarks.config import RunConfig
+from benchmarks.execute import store_at
+from benchmarks.outputs import machine
 from benchmarks.protocols import load_problem
+from benchmarks.run import units_of
 from tsclf.monitoring import ShiftMonitor
 from tsclf.transformers import BandEnergies
 
@@ -45,11 +47,20 @@ UCR_SETS = (
 )
 
 
-def cached_score(cache: Path, protocol: str, model: str, fold: str) -> float:
-    """Mean headline score of the cached fits of ``model`` on ``fold``."""
-    key = "acc_location" if protocol == "loso" else "joint_acc"
-    files = sorted((cache / "CWRU" / protocol).glob(f"{model}__{fold}__seed*.json"))
-    scores = [json.loads(path.read_text())[key] for path in files]
+def recorded_score(records: Path, protocol: str, model: str, fold: str) -> float:
+    """Mean headline score of the shift suite's recorded fits of ``model`` on
+    ``fold`` (at the model's current settings)."""
+    headline = "acc_location" if protocol == "loso" else "joint_acc"
+    config = RunConfig(
+        suite="shift",
+        protocols=(protocol,),
+        models=(model,),
+        folds=(fold,),
+        records=records,
+    )
+    store = store_at(config.store_path)
+    units = [unit for unit in units_of(config) if unit.key in store]
+    scores = [store.get(unit.key)[headline] for unit in units]
     return float(np.mean(scores)) if scores else float("nan")
 
 
@@ -113,7 +124,7 @@ def ucr_rows() -> list[dict]:
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cache", type=Path, default=Path("docs/results/cache"))
+    parser.add_argument("--records", type=Path, default=Path("benchmarks/records"))
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--seeds", type=int, default=3, help="control splits per fold")
     args = parser.parse_args(argv)
@@ -125,7 +136,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         for fold, train, test in problem.folds:
             row = monitored(problem.X[train], problem.X[test], cwru_features(problem))
             scores = {
-                model: cached_score(args.cache, protocol, model, fold)
+                model: recorded_score(args.records, protocol, model, fold)
                 for model in MODELS
             }
             rows.append({"protocol": protocol, "fold": fold, **row, **scores})
@@ -135,9 +146,9 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
             "Command: `python -m benchmarks.shift_monitor "
             + " ".join(sys.argv[1:] if argv is None else argv)
             + "`",
-            f"Machine: {platform.platform()}. Scores: the headline score of each "
+            f"Machine: {machine()}. Scores: the headline score of each "
             "fold (joint accuracy; location accuracy leaving a size out), mean "
-            "over the cached seeds of the shift suite.",
+            "over the recorded seeds of the shift suite.",
             "## Under shift",
             table.to_markdown(index=False, floatfmt=".3f"),
             "## No shift: recordings held out of the training side",

@@ -1,5 +1,5 @@
-"""The benchmark runner as a process: its cache, the claims of runs that
-share it, worker processes and a Dask cluster, and being killed."""
+"""The benchmark runner as a process: its record of fits, the claims of runs
+that share it, worker processes and a Dask cluster, and being killed."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ pytest.importorskip("matplotlib")
 pytest.importorskip("psutil")
 
 from benchmarks import execute, run
+from benchmarks.store import Store
 
 
 def test_runner_writes_tables_figures_and_reuses_its_cache(
@@ -36,7 +37,7 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(
     assert (out / "cwru_lolo_accuracy_vs_time.png").stat().st_size > 0
     assert (out / "cwru_lolo_confusion.png").stat().st_size > 0
     assert len(pd.read_csv(out / "results.csv")) == 3
-    assert len(list((tmp_path / "cache").rglob("*.json"))) == 3
+    assert len(Store(tmp_path / "records" / "quick.jsonl.gz")) == 3
 
     def refuse(*args, **kwargs):
         raise AssertionError("a cached result was recomputed")
@@ -51,7 +52,7 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(
         "cesium-rf": 3,
         "spectral-rf": 0,
     }
-    # It adds up the fit time the cached fits took, from their cache files.
+    # It adds up the fit time the recorded fits took, from their records.
     np.testing.assert_allclose(planned["fit_s"].sum(), results["fit_s"].sum())
     nothing = run.main([*wider, "--cached-only", "--results", str(tmp_path / "new")])
     assert nothing.empty
@@ -66,10 +67,10 @@ def test_runner_writes_tables_figures_and_reuses_its_cache(
 
 def test_a_fit_another_run_finished_meanwhile_is_read_not_redone(tmp_path, monkeypatch):
     args = run.parse_args(["--models", "cesium-rf", "--results", str(tmp_path)])
-    path = tmp_path / "cache" / "unit.json"
-    unit = execute.Unit("lolo", "CWRU", "cesium-rf", 0, "load0", path)
-    path.parent.mkdir(parents=True)
-    path.write_text('{"joint_acc": 0.5}')  # written by a concurrent run
+    unit = execute.Unit("lolo", "CWRU", "cesium-rf", 0, "load0", "unit")
+    execute.store_at(args.store_path).sync()  # this run's view of the store
+    # Written by a concurrent run, through a store of its own.
+    Store(args.store_path).put("unit", {"joint_acc": 0.5})
 
     def refuse(*args, **kwargs):
         raise AssertionError("a finished fit was redone")
@@ -86,7 +87,8 @@ def test_a_fit_another_run_is_doing_is_left_to_it(tmp_path, monkeypatch, capsys)
 
     args = run.parse_args(["--models", "cesium-rf", "--results", str(tmp_path)])
     unit = run.units_of(args)[0]
-    claim = unit.path.with_suffix(".running")
+    store = execute.store_at(args.store_path)
+    claim = store._claim_file(unit.key)
     claim.parent.mkdir(parents=True)
     fitted = []
 
@@ -96,7 +98,7 @@ def test_a_fit_another_run_is_doing_is_left_to_it(tmp_path, monkeypatch, capsys)
 
     monkeypatch.setattr(execute, "run_fold", fake_fit)
     # Another run of this host, alive, is fitting it: left out, and said so.
-    claim.write_text(f"{socket.gethostname()} {os.getppid()}")
+    claim.write_text(f"{socket.gethostname()} {os.getppid()} {unit.key}")
     assert execute.fit_unit(unit, args) is None
     plan = run.run(dataclasses.replace(args, plan=True))
     assert plan["running"].tolist() == [1, 0, 0]
@@ -110,11 +112,12 @@ def test_a_fit_another_run_is_doing_is_left_to_it(tmp_path, monkeypatch, capsys)
     units = {
         unit.model: unit for unit in run.units_of(twins) if unit.fold_name == "load0"
     }
-    twin_claim = units[pair[1]].path.with_suffix(".running")
+    twin_store = execute.store_at(twins.store_path)
+    twin_claim = twin_store._claim_file(units[pair[1]].key)
     twin_claim.parent.mkdir(parents=True)
-    twin_claim.write_text(f"{socket.gethostname()} {os.getppid()}")
+    twin_claim.write_text(f"{socket.gethostname()} {os.getppid()} twin")
     assert execute.fit_unit(units[pair[0]], twins) is None
-    assert not units[pair[0]].path.with_suffix(".running").exists()
+    assert not twin_store._claim_file(units[pair[0]].key).exists()
     twin_claim.unlink()
     # Its process died without removing the claim (kill -9): taken over.
     dead = subprocess.run(
@@ -122,9 +125,9 @@ def test_a_fit_another_run_is_doing_is_left_to_it(tmp_path, monkeypatch, capsys)
         capture_output=True,
         text=True,
     )
-    claim.write_text(f"{socket.gethostname()} {dead.stdout.strip()}")
+    claim.write_text(f"{socket.gethostname()} {dead.stdout.strip()} {unit.key}")
     assert execute.fit_unit(unit, args)["joint_acc"] == 0.5
-    assert fitted[-1] == f"{socket.gethostname()} {os.getpid()}"
+    assert fitted[-1] == f"{socket.gethostname()} {os.getpid()} {unit.key}"
     # Claims go with the fit, whether it ends well or not.
     assert not list(tmp_path.rglob("*.running"))
     monkeypatch.setattr(execute, "run_fold", lambda *a, **k: 1 / 0)
@@ -141,15 +144,15 @@ def test_one_fit_scores_a_model_and_its_adapted_twin(tmp_path, monkeypatch):
     twin = run.main(
         ["--models", "cnn-spectrogram-adabn", *common, "--results", str(tmp_path / "b")]
     )
-    # Each run cached both results, from one fit.
+    # Each run recorded both results, from one fit.
     for folder in ("a", "b"):
-        names = sorted(
-            p.name.split("__")[0] for p in (tmp_path / folder).rglob("*.json")
-        )
+        store = Store(tmp_path / folder / "records" / "quick.jsonl.gz")
+        store.sync()
+        names = sorted(store.get(key)["model"] for key in store._rows)
         assert names == ["cnn-spectrogram", "cnn-spectrogram-adabn"]
 
     def refuse(*args, **kwargs):
-        raise AssertionError("a twin's cached result was fitted again")
+        raise AssertionError("a twin's recorded result was fitted again")
 
     monkeypatch.setattr(execute, "run_fold", refuse)
     twin_from_plain = run.main(
@@ -159,7 +162,7 @@ def test_one_fit_scores_a_model_and_its_adapted_twin(tmp_path, monkeypatch):
         ["--models", "cnn-spectrogram", *common, "--results", str(tmp_path / "b")]
     )
     # Training is seeded and predicting leaves the fit alone, so the result
-    # a twin's fit cached is the one a fit of its own gives.
+    # a twin's fit recorded is the one a fit of its own gives.
     for ours, theirs in ((twin_from_plain, twin), (plain_from_twin, plain)):
         assert ours["predicted"].tolist() == theirs["predicted"].tolist()
         assert ours["epochs"].tolist() == theirs["epochs"].tolist()
@@ -242,13 +245,13 @@ def test_kill_stops_the_worker_processes_too(tmp_path):
     assert not alive, f"workers left running: {[p.pid for p in alive]}"
     assert runner.returncode == 130, log.read_text()
     assert "Interrupted" in log.read_text()
-    assert not list(tmp_path.rglob("*.json")), "no fit can have finished"
+    assert not list(tmp_path.rglob("*.jsonl.gz")), "no fit can have finished"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")
-def test_kill_during_a_fit_in_the_runner_process_caches_nothing(tmp_path):
+def test_kill_during_a_fit_in_the_runner_process_records_nothing(tmp_path):
     # skorch ends a fit quietly on KeyboardInterrupt; the runner turned kill
-    # into one, and so cached half-trained fits as finished ones.
+    # into one, and so recorded half-trained fits as finished ones.
     # The full suite's UCR settings: up to 500 epochs, stopping after 50
     # without improvement (the quick suite's 3 epochs left one after the
     # signal, and the fit could end first).
@@ -279,4 +282,4 @@ def test_kill_during_a_fit_in_the_runner_process_caches_nothing(tmp_path):
         if runner.poll() is None:
             runner.kill()
     assert runner.returncode == 130, stderr
-    assert not list(tmp_path.rglob("*.json")), "an interrupted fit was cached"
+    assert not list(tmp_path.rglob("*.jsonl.gz")), "an interrupted fit was recorded"

@@ -169,7 +169,7 @@ def test_adapt_holdout_adapts_on_other_recordings_than_it_scores(shared_cwru, ca
 
 def test_shift_monitor_warns_across_sensors_not_across_loads(shared_cwru, tmp_path):
     table = shift_monitor.main(
-        ["--seeds", "1", "--cache", str(tmp_path / "no-cache"), "--out", str(tmp_path)]
+        ["--seeds", "1", "--records", str(tmp_path / "none"), "--out", str(tmp_path)]
     )
     warns = table.groupby("protocol")["warns"].all()
     assert (
@@ -177,7 +177,7 @@ def test_shift_monitor_warns_across_sensors_not_across_loads(shared_cwru, tmp_pa
     )
     control = (tmp_path / "control.csv").read_text()
     assert "True" not in control  # held-out recordings never warn
-    assert table["minirocket"].isna().all()  # an empty cache: no score invented
+    assert table["minirocket"].isna().all()  # no records: no score invented
     assert "## No shift" in (tmp_path / "summary.md").read_text()
 
 

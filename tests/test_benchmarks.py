@@ -13,7 +13,7 @@ pytest.importorskip("matplotlib")
 pytest.importorskip("psutil")
 
 
-from benchmarks import cache, execute, report, run, suites
+from benchmarks import behaviour, execute, report, run, store, suites
 from benchmarks.measure import PeakMemory, run_fold
 from benchmarks.models import MODELS, Context
 from benchmarks.protocols import Problem, cwru_problem, ucr_problem
@@ -169,33 +169,68 @@ def test_fold_table_gives_each_fold_and_the_settling_range():
     assert list(partial["model"]) == ["a", "b"]
 
 
-def test_cache_key_follows_the_settings_that_change_results():
+def key_of(estimator, groups=None, model="mlp", family="deep") -> str:
+    """The record key of ``estimator`` on the first leave-one-load-out fold."""
+    problem = cwru_problem("lolo")
+    return store.fit_key(
+        model=model,
+        behaviour=family,
+        estimator=estimator,
+        protocol="lolo",
+        dataset="CWRU",
+        seed=0,
+        fold=problem.folds[0],
+        fit_groups=groups,
+    )
+
+
+def test_record_key_follows_the_settings_that_change_results():
     problem = cwru_problem("lolo")
     args = run.parse_args(["--suite", "full", "--max-epochs", "1"])
     short = execute.build("mlp", problem, 0, 100, args)
     args = run.parse_args(["--suite", "full", "--max-epochs", "2"])
     longer = execute.build("mlp", problem, 0, 100, args)
     assert short.max_epochs == 1 and longer.max_epochs == 2
-    assert cache.fingerprint(short) != cache.fingerprint(longer)
+    assert key_of(short) != key_of(longer)
     # Parallelism and device do not change results: same key.
-    assert cache.fingerprint(short) == cache.fingerprint(short.set_params(device="cpu"))
-    # So do the validation blocks a deep model is given.
+    assert key_of(short) == key_of(short.set_params(device="cpu"))
+    # The validation blocks a deep model is given do.
     blocks = problem.fit_groups[:100]
-    assert cache.fingerprint(short, blocks) != cache.fingerprint(short, blocks[::-1])
+    assert key_of(short, blocks) != key_of(short, blocks[::-1])
+    # So does the model's name, and its family's behaviour version.
+    assert key_of(short) != key_of(short, model="other")
+    before = key_of(short)
+    versions = {**behaviour.VERSIONS, "deep": behaviour.VERSIONS["deep"] + 1}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "VERSIONS", versions)
+        assert key_of(short) != before
 
 
-def test_cache_key_follows_the_network_defaults(monkeypatch):
-    # A network hyperparameter left at its default is not among the
-    # estimator's settings; changing that default must still miss the cache.
-    from tsclf.networks import MLP
+def test_a_new_parameter_at_its_default_keeps_every_key():
+    from sklearn.base import BaseEstimator
 
+    class Before(BaseEstimator):
+        def __init__(self, depth=3, noise=None):
+            self.depth, self.noise = depth, noise
+
+    class After(BaseEstimator):  # the same class, one parameter more
+        def __init__(self, depth=3, noise=None, new_option="keep"):
+            self.depth, self.noise, self.new_option = depth, noise, new_option
+
+    After.__qualname__ = Before.__qualname__
+    for settings in ({}, {"depth": 5}, {"noise": Before(depth=1)}):
+        assert store.describe(Before(**settings)) == store.describe(After(**settings))
+        assert key_of(Before(**settings), family="features") == key_of(
+            After(**settings), family="features"
+        )
+    # Set away from its default, the new parameter counts.
+    assert store.describe(After(new_option="other")) != store.describe(Before())
+    # Every benchmark model's key is stable from one build to the next.
     problem = cwru_problem("lolo")
-    args = run.parse_args(["--suite", "full"])
-    before = cache.fingerprint(execute.build("mlp", problem, 0, 100, args))
-    assert before == cache.fingerprint(execute.build("mlp", problem, 0, 100, args))
-    hidden_sizes, dropout = MLP.__init__.__defaults__
-    monkeypatch.setattr(MLP.__init__, "__defaults__", (hidden_sizes, dropout + 0.1))
-    assert cache.fingerprint(execute.build("mlp", problem, 0, 100, args)) != before
+    config = run.parse_args(["--suite", "shift"])
+    for name in ("cnn-robust", "vibration", "spectral-rf-scaled", "minirocket"):
+        builds = [execute.build(name, problem, 0, 100, config) for _ in range(2)]
+        assert store.describe(builds[0]) == store.describe(builds[1])
 
 
 def test_ucr_settings_follow_dl4tsc_for_tiny_training_sets():
@@ -257,32 +292,27 @@ def test_result_columns_are_identifiers(tmp_path):
     assert len(results) == 3
 
 
-def test_cache_key_follows_the_visible_defaults(monkeypatch):
-    # Every default shown by get_params is part of the key: the scheduler's
-    # policy included, which the engine used to inject out of sight.
+def test_record_key_follows_a_changed_scheduler_and_list_items():
     import functools
 
     from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-    problem = cwru_problem("lolo")
-    config = run.parse_args(["--suite", "full"])
-    estimator = execute.build("cnn", problem, 0, 100, config)
-    before = cache.fingerprint(estimator)
-    other = functools.partial(ReduceLROnPlateau, factor=0.5, patience=4)
-    assert cache.fingerprint(estimator.set_params(lr_scheduler=other)) != before
-
-
-def test_cache_key_follows_the_defaults_inside_a_list_setting(monkeypatch):
-    # repr() hides a transform's default parameters; the key must not.
     from tsclf.augmentation import AdditiveNoise
 
     problem = cwru_problem("lolo")
     config = run.parse_args(["--suite", "shift"])
-    before = cache.fingerprint(execute.build("cnn-robust", problem, 0, 100, config))
-    (ratio, p) = AdditiveNoise.__init__.__defaults__
-    monkeypatch.setattr(AdditiveNoise.__init__, "__defaults__", (ratio, p / 2))
-    after = cache.fingerprint(execute.build("cnn-robust", problem, 0, 100, config))
-    assert after != before
+    estimator = execute.build("cnn", problem, 0, 100, config)
+    before = key_of(estimator)
+    other = functools.partial(ReduceLROnPlateau, factor=0.5, patience=4)
+    assert key_of(estimator.set_params(lr_scheduler=other)) != before
+    # A transform in a list setting counts with the settings it changes.
+    robust = execute.build("cnn-robust", problem, 0, 100, config)
+    before = key_of(robust)
+    transforms = [
+        t.set_params(p=t.p / 2) if isinstance(t, AdditiveNoise) else t
+        for t in robust.augmentation
+    ]
+    assert key_of(robust.set_params(augmentation=transforms)) != before
 
 
 def test_point_labels_of_the_time_figure_do_not_overlap():
