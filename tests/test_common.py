@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import pytest
 from sklearn.base import is_regressor
@@ -36,13 +34,6 @@ _BATCH_CHECKS = (
     "check_methods_subset_invariance",
 )
 
-_INSTANCE_DEFAULT = (
-    "a default is a transformer instance (the deep estimators' per-window "
-    "standardisation, ChannelScaler's StandardScaler), so that its parameters "
-    "are nested (preprocessor__eps, scaler__with_mean) and clone copies it; "
-    "set_params copies that default before changing it "
-    "(test_set_params_never_changes_the_shared_default)"
-)
 _WEIGHT_IS_NOT_A_COPY = (
     "mini-batch training: a sample of weight 2 is not two copies of it (the "
     "copies fall in other batches and shift the shuffling and the validation "
@@ -59,12 +50,6 @@ for name, cls in all_estimators():
         EXPECTED_FAILURES[name]["check_sample_weight_equivalence_on_dense_data"] = (
             _WEIGHT_IS_NOT_A_COPY
         )
-for name, cls in all_estimators():
-    defaults = [p.default for p in inspect.signature(cls).parameters.values()]
-    if any(hasattr(default, "get_params") for default in defaults):
-        EXPECTED_FAILURES.setdefault(name, {})[
-            "check_parameters_default_constructible"
-        ] = _INSTANCE_DEFAULT
 # scikit-learn lists the same two for Pipeline itself.
 _PIPELINE_FITS_ITS_STEPS = (
     "a Pipeline fits the estimators in its steps parameter in place, so "

@@ -37,7 +37,7 @@ def test_signature_shows_the_real_defaults():
     assert parameters["max_epochs"].default == 50
     assert parameters["validation"].default == "auto"
     assert parameters["early_stopping_patience"].default == 10
-    assert isinstance(parameters["preprocessor"].default, WindowStandardizer)
+    assert parameters["preprocessor"].default == "auto"
     scheduler = parameters["lr_scheduler"].default
     assert scheduler.func is ReduceLROnPlateau
     assert scheduler.keywords == {"factor": 0.5, "patience": 3}
@@ -72,13 +72,17 @@ def test_a_nested_setting_given_to_the_constructor_says_where_it_goes():
 
     X, y = make_spike_anomaly(n_samples=20, random_state=0)
     clf = MLPClassifier(max_epochs=1, preprocessor__eps=1e-3)
-    with pytest.raises(ValueError, match="set_params") as error:
+    with pytest.raises(ValueError, match="WindowStandardizer built with eps") as error:
         clf.fit(X, y)
     message = str(error.value)
-    assert "takes no 'preprocessor__eps' when it is built" in message
-    assert "WindowStandardizer" in message and "Did you mean" not in message
-    clf = MLPClassifier(max_epochs=1).set_params(preprocessor__eps=1e-3)
+    assert "takes no 'preprocessor__eps' here" in message
+    assert "Did you mean" not in message and "set_params" not in message
+    # The default "auto" has no settings to nest: set_params says the same.
+    with pytest.raises(ValueError, match="WindowStandardizer built with eps"):
+        MLPClassifier().set_params(preprocessor__eps=1e-3)
+    clf = MLPClassifier(max_epochs=1, preprocessor=WindowStandardizer(eps=1e-3))
     assert clf.fit(X, y).preprocessor_.eps == 1e-3
+    assert MLPClassifier(max_epochs=1).fit(X, y).preprocessor_.eps == 1e-8
 
 
 def test_set_params_with_a_typo_fails_at_once():
@@ -101,17 +105,18 @@ def test_clone_round_trips_a_preprocessor_and_its_nested_settings():
     assert copy.preprocessor is not clf.preprocessor
     X, y = make_spike_anomaly(n_samples=60, random_state=0)
     image = ResNet2DClassifier(max_epochs=1, random_state=0, module__n_stages=1)
-    image.set_params(preprocessor__stftimage__nperseg=16).fit(X, y)
-    assert image.preprocessor_[-1].nperseg == 16
-    assert image.preprocessor_ is not image.preprocessor  # a fitted clone
-    assert ResNet2DClassifier().preprocessor[-1].nperseg == 64  # default intact
+    assert image.preprocessor == "auto"
+    image.fit(X, y)
+    assert [type(step).__name__ for step in image.preprocessor_] == [
+        "WindowStandardizer",
+        "STFTImage",
+    ]
+    assert image.preprocessor_[-1].nperseg == 64
 
 
-def test_set_params_never_changes_the_shared_default():
-    default = inspect.signature(MLPClassifier).parameters["preprocessor"].default
-    clf = MLPClassifier().set_params(preprocessor__eps=0.5)
-    assert clf.preprocessor.eps == 0.5
-    assert default.eps == 1e-8 and MLPClassifier().preprocessor.eps == 1e-8
+def test_defaults_are_simple_values_and_a_given_instance_is_nested():
+    for name, parameter in inspect.signature(MLPClassifier).parameters.items():
+        assert not hasattr(parameter.default, "get_params"), name
     mine = WindowStandardizer()
     MLPClassifier(preprocessor=mine).set_params(preprocessor__eps=0.25)
     assert mine.eps == 0.25  # a user's own instance is nested as in a Pipeline

@@ -173,28 +173,31 @@ class CNNGRUClassifier(BaseDeepClassifier, module=CNNGRU):
     """
 
 
-class ResNet2DClassifier(
-    BaseDeepClassifier,
-    module=ResNet2d,
-    preprocessor=make_pipeline(WindowStandardizer(), STFTImage()),
-):
+class ResNet2DClassifier(BaseDeepClassifier, module=ResNet2d):
     """2-D ResNet on STFT images of the windows (:class:`~tsclf.networks.ResNet2d`).
 
     Each window is standardised, then becomes its STFT magnitude through
-    :class:`~tsclf.transformers.STFTImage`: the default ``preprocessor`` is
-    ``make_pipeline(WindowStandardizer(), STFTImage())``, so
-    ``preprocessor__stftimage__nperseg`` sets the segment length. A 2-D
-    residual CNN classifies the image.
+    :class:`~tsclf.transformers.STFTImage`: ``preprocessor="auto"`` stands
+    for ``make_pipeline(WindowStandardizer(), STFTImage())``; pass that
+    pipeline with another ``STFTImage(nperseg=...)`` for another segment
+    length. A 2-D residual CNN classifies the image.
 
     Examples
     --------
     >>> from tsclf.classification import ResNet2DClassifier
     >>> from tsclf.datasets import make_spike_anomaly
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from tsclf.transformers import STFTImage, WindowStandardizer
     >>> X, y = make_spike_anomaly(n_samples=100, random_state=0)
-    >>> clf = ResNet2DClassifier(max_epochs=2, random_state=0)
-    >>> clf.set_params(preprocessor__stftimage__nperseg=16).fit(X, y).n_epochs_
+    >>> image = make_pipeline(WindowStandardizer(), STFTImage(nperseg=16))
+    >>> clf = ResNet2DClassifier(max_epochs=2, preprocessor=image, random_state=0)
+    >>> clf.fit(X, y).n_epochs_
     2
     """
+
+    def _auto_preprocessor(self):
+        """Return what ``preprocessor="auto"`` stands for: the STFT image."""
+        return make_pipeline(WindowStandardizer(), STFTImage())
 
 
 class InceptionTimeClassifier(BaseDeepClassifier, module=InceptionTime):

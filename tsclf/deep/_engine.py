@@ -36,7 +36,6 @@ from tsclf.deep._preprocess import PreprocessorMixin
 from tsclf.deep._seeding import seeded_fit
 from tsclf.deep._validation import validation_split
 from tsclf.deep._weights import target_rows, with_sample_weight
-from tsclf.transformers import WindowStandardizer
 from tsclf.utils.validation import validate_series
 
 
@@ -86,13 +85,19 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         ``max_epochs``.
     gradient_clip : float, default=1.0
         Maximum gradient norm; None disables clipping.
-    preprocessor : transformer or None, default=WindowStandardizer()
+    preprocessor : transformer, "auto" or None, default="auto"
         Fitted (as a clone) on the training series and applied before the
         network, e.g. a pipeline ending in
         :class:`~tsclf.transformers.STFTImage` for image networks, or in
         per-window features (a table, read as one channel of feature
         values). Its output is checked: one row, series or image per
-        window, finite. Its parameters are nested: ``preprocessor__eps``.
+        window, finite. "auto": the estimator's own, each window
+        standardised (:class:`~tsclf.transformers.WindowStandardizer`;
+        :class:`~tsclf.classification.ResNet2DClassifier` then takes its
+        STFT image); the fitted one is ``preprocessor_``. To change its
+        settings, pass the transformer built with them
+        (``preprocessor=WindowStandardizer(eps=1e-3)``); a transformer
+        passed has nested parameters (``preprocessor__eps``).
         Under metadata routing it gets the ``groups`` or ``sample_weight``
         of ``fit`` it requests (``set_fit_request(groups=True)``). None
         feeds the series as they are.
@@ -154,7 +159,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         ],
         "early_stopping_patience": [Interval(Integral, 1, None, closed="left"), None],
         "gradient_clip": [Interval(Real, 0, np.inf, closed="neither"), None],
-        "preprocessor": [HasMethods(["fit", "transform"]), None],
+        "preprocessor": [HasMethods(["fit", "transform"]), StrOptions({"auto"}), None],
         "augmentation": [list, None],
         "callbacks": [list, None],
         "device": [str],
@@ -177,7 +182,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         validation: Any = "auto",
         early_stopping_patience: int | None = 10,
         gradient_clip: float | None = 1.0,
-        preprocessor: Any = WindowStandardizer(),  # noqa: B008 (never mutated)
+        preprocessor: Any = "auto",
         augmentation: list | None = None,
         callbacks: list | None = None,
         device: str = "auto",

@@ -26,8 +26,6 @@ from typing import Any
 
 from sklearn.base import BaseEstimator
 
-from tsclf.utils.defaults import copy_shared_defaults
-
 #: Prefixes of the component parameters accepted as keyword arguments.
 PREFIXES = (
     "module__",
@@ -96,8 +94,11 @@ class DeepParams(BaseEstimator):
         unknown = [key for key in others if key.split("__")[0] not in own]
         if unknown:
             raise ValueError(_unknown_message(self, unknown[0]))
+        for key in others:
+            head = key.split("__")[0]
+            if "__" in key and not hasattr(getattr(self, head), "set_params"):
+                raise ValueError(_unknown_message(self, key))
         self._component_params = {**self._component_params, **components}
-        copy_shared_defaults(self, others)
         if others:
             super().set_params(**others)
         return self
@@ -143,14 +144,17 @@ def _unknown_message(estimator, key: str) -> str:
     names = estimator._get_param_names()
     head, _, rest = key.partition("__")
     if rest and head in names:
-        # The name is right; the constructor is the wrong place for it.
+        # The name is right; the place for it is the component's own settings.
         value = getattr(estimator, head, None)
+        if head == "preprocessor" and isinstance(value, str):  # "auto"
+            value = estimator._resolved_preprocessor()
         component = type(value).__name__ if value is not None else head
+        fix = f"Pass {head}= a {component} built with {rest}=..."
+        if getattr(estimator, head, None) is value and value is not None:
+            fix += f", or call set_params({key}=...) on the built estimator"
         return (
-            f"{type(estimator).__name__} takes no {key!r} when it is built: it "
-            f"sets {rest!r} of its {head!r} ({component}). Pass {head}= a "
-            f"{component} built with {rest}=..., or call "
-            f"set_params({key}=...) on the built estimator."
+            f"{type(estimator).__name__} takes no {key!r} here: it sets "
+            f"{rest!r} of its {head!r} ({component}). {fix}."
         )
     if "__" in key:
         bases = [prefix[:-2] for prefix in PREFIXES] + names

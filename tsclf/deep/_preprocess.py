@@ -11,7 +11,7 @@ would.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -26,8 +26,21 @@ class PreprocessorMixin:
     of ``preprocessor`` is fitted on the training windows in one
     ``fit_transform`` pass (some steps, such as a ``ShiftMonitor``, treat the
     data they are fitted on differently from data they transform later).
-    Later calls transform with the fitted clone.
+    Later calls transform with the fitted clone. ``preprocessor="auto"``
+    stands for :meth:`_auto_preprocessor`, which a subclass may override.
     """
+
+    def _auto_preprocessor(self) -> BaseEstimator:
+        """Return what ``preprocessor="auto"`` stands for: per-window scaling."""
+        from tsclf.transformers import WindowStandardizer
+
+        return WindowStandardizer()
+
+    def _resolved_preprocessor(self) -> BaseEstimator | None:
+        """Return ``preprocessor``, with "auto" resolved."""
+        if isinstance(self.preprocessor, str):  # "auto", validated in fit
+            return self._auto_preprocessor()
+        return self.preprocessor
 
     def get_metadata_routing(self) -> MetadataRouter:
         """Get the metadata routing of this estimator.
@@ -44,9 +57,10 @@ class PreprocessorMixin:
             encapsulating the routing information.
         """
         router = MetadataRouter(owner=type(self).__name__).add_self_request(self)
-        if self.preprocessor is not None:
+        preprocessor = self._resolved_preprocessor()
+        if preprocessor is not None:
             router.add(
-                preprocessor=self.preprocessor,
+                preprocessor=preprocessor,
                 method_mapping=MethodMapping().add(
                     caller="fit", callee="fit_transform"
                 ),
@@ -79,11 +93,12 @@ class PreprocessorMixin:
             if self.preprocessor_ is None:
                 return X
             return self._network_input(self.preprocessor_.transform(X), len(X))
-        if self.preprocessor is None:
+        preprocessor = self._resolved_preprocessor()
+        if preprocessor is None:
             self.preprocessor_ = None
             return X
         params = self._preprocessor_params(metadata)
-        self.preprocessor_ = clone(self.preprocessor)
+        self.preprocessor_ = clone(preprocessor)
         Xt = self.preprocessor_.fit_transform(X, **params)
         return self._network_input(Xt, len(X))
 

@@ -111,12 +111,13 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    features : transformer, default=BandEnergies(n_bands=16)
+    features : transformer or None, default=None
         Maps series to the feature vectors compared; cloned in ``fit``.
-    covariance : covariance estimator, default=LedoitWolf()
+        None: ``BandEnergies(n_bands=16)``.
+    covariance : covariance estimator or None, default=None
         A :mod:`sklearn.covariance` estimator (anything with ``fit`` and
-        ``mahalanobis``); cloned in ``fit``. The shrunk estimate stays
-        well-conditioned on correlated features.
+        ``mahalanobis``); cloned in ``fit``. None: ``LedoitWolf()``, whose
+        shrunk estimate stays well-conditioned on correlated features.
     quantile : float, default=0.99
         The training series' distance quantile that bounds the training
         range: about ``1 - quantile`` of series like the training ones lie
@@ -188,8 +189,8 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        "features": [HasMethods(["fit", "transform"])],
-        "covariance": [HasMethods(["fit", "mahalanobis"])],
+        "features": [HasMethods(["fit", "transform"]), None],
+        "covariance": [HasMethods(["fit", "mahalanobis"]), None],
         "quantile": [Interval(Real, 0.5, 1, closed="neither")],
         "alarm_share": [Interval(Real, 0, 1, closed="right")],
         "significance": [Interval(Real, 0, 1, closed="neither")],
@@ -199,8 +200,8 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def __init__(
         self,
-        features: Any = BandEnergies(n_bands=16),  # noqa: B008 (cloned, never mutated)
-        covariance: Any = LedoitWolf(),  # noqa: B008 (cloned, never mutated)
+        features: Any = None,
+        covariance: Any = None,
         quantile: float = 0.99,
         alarm_share: float = 0.1,
         significance: float = 0.001,
@@ -232,10 +233,13 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._validate_params()
         series = self._reference_series(X, reset=True)
         try:
-            self.features_ = clone(self.features).fit(series)
+            features = (
+                BandEnergies(n_bands=16) if self.features is None else self.features
+            )
+            self.features_ = clone(features).fit(series)
         except ValueError as error:
             raise ValueError(
-                f"{type(self).__name__}'s features, {self.features!r}, do not fit "
+                f"{type(self).__name__}'s features, {features!r}, do not fit "
                 f"these series: {error} Pass features= suited to them."
             ) from error
         self._set_reference(self.features_.transform(series), groups)
@@ -269,13 +273,17 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             )
         return series
 
+    def _new_covariance(self):
+        """Return a fresh clone of ``covariance`` (None: ``LedoitWolf()``)."""
+        return LedoitWolf() if self.covariance is None else clone(self.covariance)
+
     def _set_reference(self, features: np.ndarray, groups) -> None:
         if not np.isfinite(features).all():
             raise ValueError(
                 "The features of some series are NaN or infinite; the "
                 "reference range cannot be learnt from them."
             )
-        self.covariance_ = clone(self.covariance).fit(features)
+        self.covariance_ = self._new_covariance().fit(features)
         self.threshold_ = self._held_out_quantile(features, groups)
         self.feature_mean_ = features.mean(axis=0)
         self.feature_scale_ = features.std(axis=0)
@@ -308,7 +316,7 @@ class ShiftMonitor(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         ):
             splits = list(check_cv(cv).split(features, groups=groups))
         for train, held_out in splits:
-            covariance = clone(self.covariance).fit(features[train])
+            covariance = self._new_covariance().fit(features[train])
             distances[held_out] = covariance.mahalanobis(features[held_out])
         # A distance a degenerate fold left undefined counts as far.
         distances[~np.isfinite(distances)] = np.inf

@@ -11,7 +11,6 @@ from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.transformers._series import SeriesOutputMixin
-from tsclf.utils.defaults import copy_shared_defaults
 from tsclf.utils.validation import as_numpy_panel, validate_series
 
 
@@ -28,9 +27,10 @@ class ChannelScaler(SeriesOutputMixin, TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    scaler : scikit-learn transformer, default=StandardScaler()
+    scaler : scikit-learn transformer or None, default=None
         A scaler of 2-D data: ``StandardScaler()``, ``MinMaxScaler()``,
         ``RobustScaler()``... Its parameters are nested: ``scaler__with_mean``.
+        None: ``StandardScaler()``.
 
     Attributes
     ----------
@@ -53,25 +53,11 @@ class ChannelScaler(SeriesOutputMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        "scaler": [HasMethods(["fit", "transform"])],
+        "scaler": [HasMethods(["fit", "transform"]), None],
     }
 
-    def __init__(self, scaler: Any = StandardScaler()) -> None:  # noqa: B008
+    def __init__(self, scaler: Any = None) -> None:
         self.scaler = scaler
-
-    def set_params(self, **params) -> ChannelScaler:
-        """Set parameters; ``scaler__*`` changes a copy of the default scaler.
-
-        Parameters
-        ----------
-        **params : dict
-
-        Returns
-        -------
-        self : ChannelScaler
-        """
-        copy_shared_defaults(self, params)
-        return super().set_params(**params)
 
     @staticmethod
     def _table(X: np.ndarray) -> np.ndarray:
@@ -99,7 +85,8 @@ class ChannelScaler(SeriesOutputMixin, TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         X = validate_series(self, X, reset=True, dtype=[np.float64, np.float32])
-        self.scaler_ = clone(self.scaler).fit(self._table(X))
+        scaler = StandardScaler() if self.scaler is None else clone(self.scaler)
+        self.scaler_ = scaler.fit(self._table(X))
         return self
 
     def transform(self, X) -> np.ndarray:
