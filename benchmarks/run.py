@@ -241,9 +241,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         sys.argv[1:] if argv is None else argv
     )
     print(write_outputs(results, config.results / config.suite, command.strip()))
-    print(
-        f"\nResults and figures: {config.results}/; every fit: {config.store_path}"
-    )
+    print(f"\nResults and figures: {config.results}/; every fit: {config.store_path}")
     return results
 
 
