@@ -194,13 +194,19 @@ MODELS: dict[str, ModelSpec] = {
     ),
     "vibration-no-noise": ModelSpec(
         "classical",
-        functools.partial(vibration, noisy_copies=0, raw_envelope=False),
+        functools.partial(vibration, noisy_copies=0, raw_envelope=None),
         vibration_only=True,
         behaviour="vibration",
     ),
     "vibration-whitened": ModelSpec(
         "classical",
-        functools.partial(vibration, raw_envelope=False),
+        functools.partial(vibration, raw_envelope=None),
+        vibration_only=True,
+        behaviour="vibration",
+    ),
+    "vibration-joined": ModelSpec(
+        "classical",
+        functools.partial(vibration, raw_envelope="join"),
         vibration_only=True,
         behaviour="vibration",
     ),

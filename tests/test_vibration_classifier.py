@@ -130,7 +130,9 @@ def test_any_classifier_with_one_task_and_without_predict_proba():
     assert one_task.fit(X, y[:, 0]).predict(X).shape == (120,)
     from sklearn.svm import LinearSVC
 
-    no_proba = VibrationClassifier(sampling_rate=RATE, estimator=LinearSVC())
+    no_proba = VibrationClassifier(
+        sampling_rate=RATE, raw_envelope="join", estimator=LinearSVC()
+    )
     assert not hasattr(no_proba, "predict_proba")
     assert no_proba.fit(X, y[:, 0]).predict(X).shape == (120,)
 
@@ -160,22 +162,55 @@ def test_save_model_refuses_an_unfitted_model(tmp_path):
     assert not (tmp_path / "unfitted").exists()
 
 
-def test_raw_envelope_reaches_only_the_classifier_of_windows_off_the_path():
+def test_raw_envelope_reaches_only_the_classifiers_of_windows_off_the_path():
     X, y = faults(120)
-    plain = VibrationClassifier(sampling_rate=RATE, raw_envelope=False, random_state=0)
+    plain = VibrationClassifier(sampling_rate=RATE, raw_envelope=None, random_state=0)
     plain.fit(X, y)
-    raw = VibrationClassifier(sampling_rate=RATE, random_state=0)
-    raw.fit(X, y)
-    assert plain.raw_spectrum_ is None
+    joined = VibrationClassifier(sampling_rate=RATE, raw_envelope="join")
+    joined.set_params(random_state=0).fit(X, y)
+    voting = VibrationClassifier(sampling_rate=RATE, random_state=0).fit(X, y)
+    assert voting.raw_envelope == "vote"
+    assert plain.raw_spectrum_ is None and plain.raw_estimator_ is None
     n_invariant = plain.invariant_features_.transform(X[:1]).shape[1]
-    n_raw = raw.raw_spectrum_.transform(X[:1]).shape[1]
+    n_raw = joined.raw_spectrum_.transform(X[:1]).shape[1]
     assert n_raw == n_invariant // 5  # one band of the five (1 + 4) spectra
-    assert raw.invariant_estimator_.n_features_in_ == n_invariant + n_raw
-    assert raw.path_estimator_.n_features_in_ == plain.path_estimator_.n_features_in_
+    # Joined: one classifier reads both; voting: one each.
+    assert joined.invariant_estimator_.n_features_in_ == n_invariant + n_raw
+    assert joined.raw_estimator_ is None
+    assert voting.invariant_estimator_.n_features_in_ == n_invariant
+    assert voting.raw_estimator_.n_features_in_ == n_raw
+    for model in (joined, voting):
+        n_path = model.path_estimator_.n_features_in_
+        assert n_path == plain.path_estimator_.n_features_in_
     np.testing.assert_allclose(
-        raw.raw_spectrum_.transform(7.0 * X), raw.raw_spectrum_.transform(X), rtol=1e-6
+        voting.raw_spectrum_.transform(7.0 * X),
+        voting.raw_spectrum_.transform(X),
+        rtol=1e-6,
     )
-    assert (raw.predict(another_path(X))[:, 0] == y[:, 0]).mean() > 0.85
+    # Off the path, the vote is the mean of the two classifiers' probabilities.
+    moved = another_path(X)
+    outside = voting.outside_training_path(moved)
+    assert outside.mean() > 0.9
+    invariant = voting.invariant_features_.transform(moved)
+    raw = voting.raw_spectrum_.transform(moved)
+    for task, proba in enumerate(voting.predict_proba(moved)):
+        alone = voting.invariant_estimator_.predict_proba(invariant)[task]
+        spectrum = voting.raw_estimator_.predict_proba(raw)[task]
+        np.testing.assert_allclose(
+            proba[outside], ((alone + spectrum) / 2)[outside], atol=1e-12
+        )
+    for model in (joined, voting):
+        assert (model.predict(moved)[:, 0] == y[:, 0]).mean() > 0.85
+
+
+def test_a_vote_needs_probabilities():
+    from sklearn.svm import LinearSVC
+
+    X, y = faults(60)
+    model = VibrationClassifier(sampling_rate=RATE, estimator=LinearSVC())
+    with pytest.raises(ValueError, match="raw_envelope='vote' averages probabilities"):
+        model.fit(X, y[:, 0])
+    model.set_params(raw_envelope="join").fit(X, y[:, 0])
 
 
 def test_adapt_learns_from_the_windows_it_is_surest_of_and_starts_afresh_each_time():
@@ -203,7 +238,9 @@ def test_pseudo_labels_need_probabilities():
     from sklearn.svm import LinearSVC
 
     X, y = faults(80)
-    model = VibrationClassifier(sampling_rate=RATE, estimator=LinearSVC())
+    model = VibrationClassifier(
+        sampling_rate=RATE, raw_envelope=None, estimator=LinearSVC()
+    )
     model.fit(X, y[:, 0])
     with pytest.raises(
         ValueError, match=r"pseudo_label_share=0.25 ranks .* predict_proba"
@@ -224,14 +261,16 @@ def test_the_off_path_classifier_also_learns_noisy_copies_of_each_window():
         random_state=0,
     ).fit(X, y)
     # The training windows, then two noisy copies of each: off the path only.
-    assert model.invariant_estimator_.n_samples_fit_ == 180
+    off_path = (model.invariant_estimator_, model.raw_estimator_)
+    assert [m.n_samples_fit_ for m in off_path] == [180, 180]
     assert model.path_estimator_.n_samples_fit_ == 60
-    learnt = model.invariant_estimator_._fit_X
-    windows = [model.invariant_features_.transform(X), model.raw_spectrum_.transform(X)]
-    np.testing.assert_allclose(learnt[:60], np.hstack(windows))
-    assert not np.allclose(learnt[60:120], learnt[:60], rtol=0.05)
+    steps = (model.invariant_features_, model.raw_spectrum_)
+    for estimator, step in zip(off_path, steps, strict=True):
+        learnt = estimator._fit_X
+        np.testing.assert_allclose(learnt[:60], step.transform(X))
+        assert not np.allclose(learnt[60:120], learnt[:60], rtol=0.05)
     again = clone(model).fit(X, y)
-    np.testing.assert_array_equal(again.invariant_estimator_._fit_X, learnt)
+    np.testing.assert_array_equal(again.raw_estimator_._fit_X, learnt)
     quiet = clone(model).set_params(noisy_copies=0).fit(X, y)
     assert quiet.invariant_estimator_.n_samples_fit_ == 60
 

@@ -13,7 +13,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
-from tsclf.utils.labels import most_probable
+from tsclf.utils.labels import mean_probabilities, most_probable
 from tsclf.utils.routing import RoutesFitToEstimatorMixin
 
 
@@ -118,10 +118,7 @@ class SeedEnsembleClassifier(
         proba : ndarray of shape (n_samples, n_classes) or a list, one per task
         """
         check_is_fitted(self)
-        probas = [member.predict_proba(X) for member in self.estimators_]
-        if isinstance(probas[0], list):
-            return [np.mean(task, axis=0) for task in zip(*probas, strict=True)]
-        return np.mean(probas, axis=0)
+        return mean_probabilities([m.predict_proba(X) for m in self.estimators_])
 
     @available_if(_members_adapt)
     def adapt(self, X, y=None) -> SeedEnsembleClassifier:

@@ -8,15 +8,17 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, clone
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_random_state
 
 from tsclf.classification._vibration_features import (
     envelope_spectrum,
     fallback_input,
+    gated,
     invariant_features,
     noisy_fallback_input,
+    soft_vote,
 )
 from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.monitoring import ShiftMonitor
@@ -48,22 +50,15 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
       spectral shape. On the training path it tells loads, sizes and
       bearings apart; on another path it misleads.
 
-    Two copies of ``estimator`` are fitted: one on the invariant features
-    (with ``raw_envelope``, also the raw windows' normalised envelope
-    spectrum; with ``noisy_copies``, also noisy copies of the windows),
-    one on both kinds. A :class:`~tsclf.monitoring.ShiftMonitor` on the
-    path signature, calibrated on held-out training windows, measures each
-    window's distance from the training path; those farther than
-    ``gate_distance`` are predicted from the invariant features alone, the
-    rest from both.
-    ``adapt(X_new)`` re-centres both kinds of features on unlabelled
-    windows of the new machine (cepstral mean normalisation: the new
-    path's mean cepstrum is taken out) and makes them the monitor's
-    reference, so that every window then uses both. It then labels the
-    ``pseudo_label_share`` of those windows it is surest of with its own
-    predictions and refits the classifier on both kinds of features with
-    them added to the training windows (self-training), so that the new
-    path's own version of each class is learnt.
+    A :class:`~tsclf.monitoring.ShiftMonitor` on the path signature,
+    calibrated on held-out training windows, measures each window's
+    distance from the training path. Windows farther than
+    ``gate_distance`` are predicted from the invariant features (and the
+    raw windows' envelope spectrum, ``raw_envelope``), by copies of
+    ``estimator`` that also learnt noisy copies of the training windows
+    (``noisy_copies``); the rest by a copy fitted on both kinds.
+    ``adapt(X_new)`` re-centres on unlabelled windows of the new machine
+    and learns from those it is surest of (see :meth:`adapt`).
 
     It knows nothing of a particular machine: any sampling rate, any
     number of channels, no bearing geometry or shaft speed. The defaults
@@ -80,12 +75,16 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         lie below about 1 kHz for shafts up to 3,600 rpm.
     carrier_bands : tuple of int, default=(1, 4)
         For each ``k``, the envelope spectra of ``k`` equal carrier bands.
-    raw_envelope : bool, default=True
-        Whether the classifier of windows outside the training path also
-        reads the normalised squared envelope spectrum of the windows as
-        recorded (not whitened), over the whole band up to
-        ``max_frequency``: the gain still cancels, and the carriers where
-        the fault rings loudest weigh more.
+    raw_envelope : {"vote", "join"} or None, default="vote"
+        How windows outside the training path also read the normalised
+        squared envelope spectrum of the windows as recorded (not
+        whitened), over the whole band up to ``max_frequency``: the gain
+        still cancels, and the carriers where the fault rings loudest weigh
+        more. "vote": a classifier of its own, whose probabilities are
+        averaged with the invariant classifier's (needs ``predict_proba``);
+        "join": its features join the invariant ones in one classifier
+        (across sensors it then weighs more, and less on a bearing never
+        seen); None: not read.
     n_coefficients : int, default=24
         Cepstrum coefficients of the path signature.
     quantile : float, default=0.999
@@ -129,6 +128,9 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         Whitening, then the normalised envelope spectra, flattened.
     raw_spectrum_ : Pipeline or None
         With ``raw_envelope``, the raw windows' spectrum, flattened.
+    raw_estimator_ : classifier or None
+        With ``raw_envelope="vote"``, the classifier of the raw windows'
+        spectrum (and their noisy copies).
     path_features_ : CepstralCoefficients
     recentre_ : AdaptiveScaler
         Centres (and scales) both kinds on the training, or adapted, path.
@@ -176,7 +178,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         "sampling_rate": SAMPLING_RATE,
         "max_frequency": [Interval(Real, 0, None, closed="neither")],
         "carrier_bands": ["array-like"],
-        "raw_envelope": ["boolean"],
+        "raw_envelope": [StrOptions({"vote", "join"}), None],
         "n_coefficients": [Interval(Integral, 1, None, closed="left")],
         "quantile": [Interval(Real, 0.5, 1, closed="neither")],
         "gate_distance": [Interval(Real, 0, None, closed="neither")],
@@ -194,7 +196,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         sampling_rate: float = 1.0,
         max_frequency: float = 1000.0,
         carrier_bands: tuple[int, ...] = (1, 4),
-        raw_envelope: bool = True,
+        raw_envelope: str | None = "vote",
         n_coefficients: int = 24,
         quantile: float = 0.999,
         gate_distance: float = 1.0,
@@ -240,7 +242,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         )
         self.raw_spectrum_ = (
             envelope_spectrum(self.sampling_rate, self.max_frequency, 1).fit(X)
-            if self.raw_envelope
+            if self.raw_envelope is not None
             else None
         )
         invariant = self.invariant_features_.fit_transform(X)
@@ -256,17 +258,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         ).fit(signature[:, np.newaxis])
         y_fit = y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
         both = self.recentre_.transform(both)
-        fallback = fallback_input(X, invariant, self.raw_spectrum_)
-        if self.noisy_copies:
-            seed = check_random_state(self.random_state).randint(2**31 - 1)
-            copies = (self.noisy_copies, self.max_noise_ratio, seed)
-            noisy = noisy_fallback_input(
-                X, self.invariant_features_, self.raw_spectrum_, *copies
-            )
-            fallback = np.vstack([fallback, noisy])
-        self.invariant_estimator_ = self._new_estimator().fit(
-            fallback, np.concatenate([y_fit] * (self.noisy_copies + 1))
-        )
+        self._fit_off_path(X, invariant, y_fit)
         self.path_estimator_ = self._new_estimator().fit(both, y_fit)
         self.source_path_estimator_ = self.path_estimator_
         keep = self.pseudo_label_share > 0
@@ -275,6 +267,35 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         self.classes_ = self.path_estimator_.classes_
         self.adapted_ = False
         return self
+
+    def _fit_off_path(self, X: np.ndarray, invariant: np.ndarray, y) -> None:
+        """Fit the classifiers of windows off the path, on noisy copies too."""
+        if self.raw_envelope == "vote" and not hasattr(
+            self._new_estimator(), "predict_proba"
+        ):
+            raise ValueError(
+                "raw_envelope='vote' averages probabilities; the estimator "
+                f"{type(self.estimator).__name__} has no predict_proba. Pass "
+                "raw_envelope='join' or None, or a classifier with predict_proba."
+            )
+        fallback = fallback_input(X, invariant, self.raw_spectrum_)
+        if self.noisy_copies:
+            seed = check_random_state(self.random_state).randint(2**31 - 1)
+            copies = (self.noisy_copies, self.max_noise_ratio, seed)
+            noisy = noisy_fallback_input(
+                X, self.invariant_features_, self.raw_spectrum_, *copies
+            )
+            fallback = np.vstack([fallback, noisy])
+        y = np.concatenate([y] * (self.noisy_copies + 1))
+        # Voting: the invariant columns and the raw spectrum's, apart.
+        voting, n_invariant = self.raw_envelope == "vote", invariant.shape[1]
+        self.invariant_estimator_ = self._new_estimator().fit(
+            fallback[:, :n_invariant] if voting else fallback, y
+        )
+        self.raw_estimator_ = None
+        if voting:
+            raw = fallback[:, n_invariant:]
+            self.raw_estimator_ = self._new_estimator().fit(raw, y)
 
     def _new_estimator(self):
         """Return a fresh clone of ``estimator`` (None: the default forest)."""
@@ -304,7 +325,14 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
     def adapt(self, X) -> VibrationClassifier:
         """Re-centre on unlabelled windows of a new machine; learn from them.
 
-        The windows should cover the new machine's states in proportions
+        Both kinds of features are re-centred on the new windows (cepstral
+        mean normalisation: the new path's mean cepstrum is taken out),
+        which become the monitor's reference, so that every window then
+        uses both. The ``pseudo_label_share`` of them it is surest of are
+        labelled with its own predictions and the classifier of both kinds
+        is refitted with them added to the training windows
+        (self-training): the new path's own version of each class is
+        learnt. The windows should cover the new machine's states in proportions
         like the training data's (the mean of windows of one fault carries
         its label, and re-centring removes it). Each ``adapt`` starts again
         from the training windows.
@@ -362,17 +390,16 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         signature, invariant = self._features(X)
         outside = self._outside(signature)
         both = self.recentre_.transform(np.hstack([signature, invariant]))
-        alone = getattr(self.invariant_estimator_, method)(
-            fallback_input(X, invariant, self.raw_spectrum_)
-        )
+        if self.raw_estimator_ is None:
+            alone = getattr(self.invariant_estimator_, method)(
+                fallback_input(X, invariant, self.raw_spectrum_)
+            )
+        else:
+            raw = self.raw_spectrum_.transform(X)
+            estimators = (self.invariant_estimator_, self.raw_estimator_)
+            alone = soft_vote(method, estimators, (invariant, raw))
         path = getattr(self.path_estimator_, method)(both)
-        if isinstance(alone, list):
-            return [
-                np.where(outside[:, np.newaxis], a, p)
-                for a, p in zip(alone, path, strict=True)
-            ]
-        mask = outside.reshape(-1, *([1] * (np.ndim(alone) - 1)))
-        return np.where(mask, alone, path)
+        return gated(outside, alone, path)
 
     def predict(self, X) -> np.ndarray:
         """Predict each window's labels.

@@ -1,4 +1,4 @@
-"""What :class:`VibrationClassifier` reads: envelope spectra, and their noisy copies."""
+"""What :class:`VibrationClassifier` reads; how its classifiers' answers combine."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from tsclf.augmentation import AdditiveNoise, augmented_copies
 from tsclf.transformers import CepstralPrewhitening, Flatten, SquaredEnvelopeSpectrum
+from tsclf.utils.labels import mean_probabilities, most_probable
 
 
 def envelope_spectrum(
@@ -86,3 +87,31 @@ def noisy_fallback_input(
             for noisy in augmented_copies(X, noise, n_copies, seed)
         ]
     )
+
+
+def soft_vote(method: str, estimators, inputs):
+    """Average the probabilities of ``estimators``, each on its own input.
+
+    ``method`` is "predict_proba" (the mean, per task) or "predict" (its
+    most probable labels).
+    """
+    pairs = zip(estimators, inputs, strict=True)
+    proba = mean_probabilities([estimator.predict_proba(X) for estimator, X in pairs])
+    if method == "predict_proba":
+        return proba
+    return most_probable(estimators[0].classes_, proba)
+
+
+def gated(outside: np.ndarray, alone, path):
+    """Take ``alone``'s answer where ``outside``, ``path``'s elsewhere.
+
+    Both are labels or probabilities, arrays or lists of them (one per
+    task), with the windows on their first axis.
+    """
+    if isinstance(alone, list):
+        return [
+            np.where(outside[:, np.newaxis], a, p)
+            for a, p in zip(alone, path, strict=True)
+        ]
+    mask = outside.reshape(-1, *([1] * (np.ndim(alone) - 1)))
+    return np.where(mask, alone, path)

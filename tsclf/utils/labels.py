@@ -66,3 +66,32 @@ def most_probable(classes, proba) -> np.ndarray:
             ]
         )
     return np.asarray(classes)[proba.argmax(axis=1)]
+
+
+def mean_probabilities(probas: list) -> np.ndarray | list[np.ndarray]:
+    """Return the mean of several classifiers' probabilities, task by task.
+
+    Parameters
+    ----------
+    probas : list
+        One ``predict_proba`` output per classifier, all over the same
+        classes: an array of shape (n_samples, n_classes), or a list of
+        them, one per task.
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes), or a list, one per task
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclf.utils.labels import mean_probabilities
+    >>> mean_probabilities([np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]])])
+    array([[0.75, 0.25]])
+    >>> tasks = [[np.array([[1.0, 0.0]])], [np.array([[0.0, 1.0]])]]
+    >>> mean_probabilities(tasks)
+    [array([[0.5, 0.5]])]
+    """
+    if isinstance(probas[0], list):
+        return [np.mean(task, axis=0) for task in zip(*probas, strict=True)]
+    return np.mean(probas, axis=0)
