@@ -111,7 +111,7 @@ def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
             ]
     for protocol in [p for p in CWRU_PROTOCOLS if p in set(cwru["protocol"])]:
         part = cwru[cwru["protocol"] == protocol]
-        metric = HEADLINE.get(protocol, "joint_acc")
+        metric = HEADLINE[protocol]
         title = f"CWRU, {protocol} protocol"
         lines += [
             f"## {title}",

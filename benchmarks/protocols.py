@@ -40,19 +40,12 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-SHIFT_PROTOCOLS = ("cross-sensor", "loso")
-CWRU_PROTOCOLS = ("leaky", "recording", "lolo", *SHIFT_PROTOCOLS)
-#: The score a protocol is ranked by, where not the joint accuracy.
-HEADLINE = {"loso": "acc_location"}
-#: Leave-one-condition-out protocols: the metadata column held out, and the
-#: fold name's prefix.
-CONDITIONS = {"lolo": ("load_hp", "load"), "loso": ("fault_size", "size")}
 #: What a model's own selection holds out of its training windows (the
 #: ``groups`` its ``fit`` gets): ``"blocks"`` of every training recording (a
 #: deep model's validation split; classical models get no groups), a whole
@@ -110,86 +103,76 @@ class Problem:
 
 def cwru_problem(protocol: str, seed: int = 0) -> Problem:
     """The CWRU windows split under ``protocol``."""
-    from sklearn.model_selection import StratifiedShuffleSplit
+    return PROTOCOLS[protocol].load("CWRU", seed)
 
+
+def _window_problem(protocol: Protocol, dataset: str, seed: int = 0) -> Problem:
+    """The embedded CWRU windows, split into ``protocol``'s folds."""
     from tsclf.datasets import TASKS, load_cwru_windows
-    from tsclf.model_selection import (
-        LeaveOneConditionOut,
-        StratifiedGroupShuffleSplit,
-        block_lone_recordings,
-    )
+    from tsclf.model_selection import block_lone_recordings
     from tsclf.utils.labels import joint_labels
 
-    if protocol == "cross-sensor":
-        return cross_sensor_problem()
+    if dataset != "CWRU":
+        raise ValueError(f"The {protocol.name} protocol splits CWRU, not {dataset}.")
     windows = load_cwru_windows()
     sizes = windows.y["size"].to_numpy()
     windows = replace(windows, metadata=windows.metadata.assign(fault_size=sizes))
     # The lone normal recording becomes three blocks spread over the loads
-    # (or, leaving a size out, over the sizes).
-    column, prefix = CONDITIONS.get(protocol, CONDITIONS["lolo"])
-    windows = block_lone_recordings(windows, condition=column)
+    # (or, leaving a size out, over the sizes): each spread is computed on
+    # the same blocks, so both give the same windows.
+    spread = {
+        column: block_lone_recordings(windows, condition=column)
+        for column in ("load_hp", "fault_size")
+    }
+    column = protocol.condition[0] if protocol.condition else "load_hp"
+    windows = spread[column]
     y = windows.y.to_numpy().astype(str)
-    joint = joint_labels(y)
-    if protocol == "leaky":
-        cv = StratifiedShuffleSplit(n_splits=1, test_size=0.25, random_state=seed)
-        splits = [("random", tr, te) for tr, te in cv.split(windows.X, joint)]
-    elif protocol == "recording":
-        cv = StratifiedGroupShuffleSplit(n_splits=1, test_size=10, random_state=seed)
-        splits = [
-            (f"split{i}", tr, te)
-            for i, (tr, te) in enumerate(cv.split(windows.X, joint, windows.groups))
-        ]
-    elif protocol in CONDITIONS:
-        conditions = windows.metadata["condition"].to_numpy()
-        splits = [
-            (f"{prefix}{conditions[te][0]}", tr, te)
-            for tr, te in LeaveOneConditionOut().split(
-                windows.X, groups=windows.groups, conditions=conditions
-            )
-        ]
-    else:
-        raise ValueError(f"Unknown CWRU protocol {protocol!r}; use {CWRU_PROTOCOLS}.")
-    fit_groups = None if protocol == "leaky" else validation_blocks(windows)
     return Problem(
         dataset="CWRU",
-        protocol=protocol,
+        protocol=protocol.name,
         X=windows.X,
         y=y,
         tasks=list(TASKS),
-        folds=splits,
+        folds=protocol.folds(windows, joint_labels(y), protocol, seed),
         groups=windows.groups,
-        fit_groups=fit_groups,
+        fit_groups=validation_blocks(windows) if protocol.blocks else None,
         sampling_rate=windows.sampling_rate,
-        loads=motor_loads(windows),
-        bearings=fault_bearings(windows),
+        loads=spread["load_hp"].metadata["condition"].to_numpy(),
+        bearings=spread["fault_size"].metadata["condition"].to_numpy().astype(str),
     )
 
 
-def motor_loads(windows) -> np.ndarray:
-    """Each window's motor load (the lone normal recording's blocks spread
-    over the loads, see :func:`spread_lone_blocks`)."""
-    return spread_lone_blocks(windows, windows.metadata["load_hp"].to_numpy())
+def random_windows(windows, joint, protocol, seed) -> list:
+    """One stratified split of single windows, 25 % held out."""
+    from sklearn.model_selection import StratifiedShuffleSplit
+
+    cv = StratifiedShuffleSplit(n_splits=1, test_size=0.25, random_state=seed)
+    return [("random", tr, te) for tr, te in cv.split(windows.X, joint)]
 
 
-def fault_bearings(windows) -> np.ndarray:
-    """Each window's damaged bearing, named by its fault size (on CWRU each
-    size is another bearing); the lone normal recording's blocks spread over
-    the sizes (see :func:`spread_lone_blocks`)."""
-    return spread_lone_blocks(windows, windows.y["size"].to_numpy().astype(str))
+def held_out_recordings(windows, joint, protocol, seed) -> list:
+    """One stratified split of whole recordings: 10 held out, one per class."""
+    from tsclf.model_selection import StratifiedGroupShuffleSplit
+
+    cv = StratifiedGroupShuffleSplit(n_splits=1, test_size=10, random_state=seed)
+    return [
+        (f"split{i}", tr, te)
+        for i, (tr, te) in enumerate(cv.split(windows.X, joint, windows.groups))
+    ]
 
 
-def spread_lone_blocks(windows, values: np.ndarray) -> np.ndarray:
-    """``values`` per window, except that the windows of the lone normal
-    recording, cut into blocks ``<recording>#k``, get the ``k``-th of the
-    other windows' values, as ``block_lone_recordings`` spreads them over
-    conditions."""
-    values = np.asarray(values).copy()
-    block = pd.Series(windows.groups).str.extract(r"#(\d+)$")[0]
-    in_block = block.notna().to_numpy()
-    present = np.unique(values[~in_block])
-    values[in_block] = present[block[in_block].astype(int).to_numpy() % present.size]
-    return values
+def leave_one_condition_out(windows, joint, protocol, seed) -> list:
+    """One fold per value of the protocol's condition column."""
+    from tsclf.model_selection import LeaveOneConditionOut
+
+    conditions = windows.metadata["condition"].to_numpy()
+    prefix = protocol.condition[1]
+    return [
+        (f"{prefix}{conditions[te][0]}", tr, te)
+        for tr, te in LeaveOneConditionOut().split(
+            windows.X, groups=windows.groups, conditions=conditions
+        )
+    ]
 
 
 def validation_blocks(windows) -> np.ndarray:
@@ -220,15 +203,29 @@ def shared_cwru_folder() -> Path:
     return folder
 
 
-def cross_sensor_problem() -> Problem:
+def cross_sensor_problem(
+    protocol: Protocol | None = None, dataset: str = "CWRU", seed: int = 0
+) -> Problem:
     """Drive-end windows then fan-end windows of the same recordings."""
     from tsclf.datasets import TASKS, load_cwru_windows
+    from tsclf.model_selection import block_groups
+    from tsclf.utils.labels import joint_labels
 
     # One read of both channels: each window is cut at once from both ends.
     windows = load_cwru_windows(shared_cwru_folder(), channels=("DE", "FE"))
+    sizes = windows.y["size"].to_numpy()
+    windows = replace(windows, metadata=windows.metadata.assign(fault_size=sizes))
     n = len(windows)
     first, second = np.arange(n), np.arange(n, 2 * n)
-    blocked = _lone_in_blocks(windows)
+    # Every window is kept: the lone normal recording's blocks only spread
+    # its windows over the loads and sizes.
+    blocks = block_groups(
+        windows.groups, windows.starts, windows.length, y=joint_labels(windows.y), gap=0
+    )
+    spread = {
+        column: blocks.spread(windows.metadata[column].to_numpy())
+        for column in ("load_hp", "fault_size")
+    }
     return Problem(
         dataset="CWRU",
         protocol="cross-sensor",
@@ -239,21 +236,9 @@ def cross_sensor_problem() -> Problem:
         groups=np.concatenate([windows.groups] * 2),
         fit_groups=np.concatenate([validation_blocks(windows)] * 2),
         sampling_rate=windows.sampling_rate,
-        loads=np.concatenate([motor_loads(blocked)] * 2),
-        bearings=np.concatenate([fault_bearings(blocked)] * 2),
+        loads=np.concatenate([spread["load_hp"]] * 2),
+        bearings=np.concatenate([spread["fault_size"].astype(str)] * 2),
     )
-
-
-def _lone_in_blocks(windows):
-    """``windows`` with the lone normal recording's groups cut into three
-    blocks, every window kept (the cross-sensor folds use them all)."""
-    from tsclf.model_selection import block_groups
-    from tsclf.utils.labels import joint_labels
-
-    cut = block_groups(
-        windows.groups, windows.starts, windows.length, y=joint_labels(windows.y), gap=0
-    )
-    return replace(windows, groups=cut.groups)
 
 
 def ucr_problem(name: str) -> Problem:
@@ -281,7 +266,81 @@ def _pad(X: np.ndarray, length: int) -> np.ndarray:
     return np.pad(X, ((0, 0), (0, 0), (0, length - X.shape[2])))
 
 
+@dataclass(frozen=True)
+class Protocol:
+    """One way of cutting a data set into training and test folds.
+
+    ``load(dataset, seed)`` returns the :class:`Problem` (the data and its
+    folds); ``folds`` cuts the embedded CWRU windows, for protocols that
+    read them. ``headline`` is the score the protocol is ranked by;
+    ``shift``, whether it tests a model off its training distribution;
+    ``condition``, the metadata column a leave-one-condition-out protocol
+    holds out and its folds' name prefix; ``blocks``, whether deep models
+    validate on blocks of their training recordings (else on random
+    windows).
+    """
+
+    name: str
+    description: str
+    folds: Callable | None = None
+    loader: Callable | None = None
+    headline: str = "joint_acc"
+    shift: bool = False
+    condition: tuple[str, str] | None = None
+    blocks: bool = True
+
+    def load(self, dataset: str = "CWRU", seed: int = 0) -> Problem:
+        return (self.loader or _window_problem)(self, dataset, seed)
+
+
+def _ucr(protocol: Protocol, dataset: str, seed: int = 0) -> Problem:
+    return ucr_problem(dataset)
+
+
+#: Every protocol, by name; adding one is one entry here.
+PROTOCOLS: dict[str, Protocol] = {
+    protocol.name: protocol
+    for protocol in (
+        Protocol(
+            "leaky",
+            "single windows split at random (leaks; for contrast)",
+            folds=random_windows,
+            blocks=False,
+        ),
+        Protocol("recording", "whole recordings held out", folds=held_out_recordings),
+        Protocol(
+            "lolo",
+            "leave one motor load out",
+            folds=leave_one_condition_out,
+            condition=("load_hp", "load"),
+        ),
+        Protocol(
+            "cross-sensor",
+            "drive-end accelerometer to fan-end, and back",
+            loader=cross_sensor_problem,
+            shift=True,
+        ),
+        Protocol(
+            "loso",
+            "leave one fault size (bearing) out",
+            folds=leave_one_condition_out,
+            headline="acc_location",
+            shift=True,
+            condition=("fault_size", "size"),
+        ),
+        Protocol("ucr", "the official train/test split", loader=_ucr),
+    )
+}
+CWRU_PROTOCOLS = tuple(name for name in PROTOCOLS if name != "ucr")
+SHIFT_PROTOCOLS = tuple(name for name, p in PROTOCOLS.items() if p.shift)
+#: What a model trusted on a machine it has not seen is judged on: a new
+#: operating point and the shift protocols.
+SHIFT_SUITE = ("lolo", *SHIFT_PROTOCOLS)
+#: The score each protocol is ranked by.
+HEADLINE = {name: protocol.headline for name, protocol in PROTOCOLS.items()}
+
+
 @functools.cache
 def load_problem(protocol: str, dataset: str) -> Problem:
     """A problem, loaded once per process."""
-    return cwru_problem(protocol) if dataset == "CWRU" else ucr_problem(dataset)
+    return PROTOCOLS[protocol].load(dataset)

@@ -30,12 +30,11 @@ from sklearn.model_selection import GroupShuffleSplit
 from benchmarks.config import RunConfig
 from benchmarks.execute import store_at
 from benchmarks.outputs import machine
-from benchmarks.protocols import load_problem
+from benchmarks.protocols import HEADLINE, SHIFT_SUITE, load_problem
 from benchmarks.run import units_of
 from tsclf.monitoring import ShiftMonitor
 from tsclf.transformers import BandEnergies
 
-PROTOCOLS = ("lolo", "cross-sensor", "loso")
 MODELS = ("minirocket", "spectral-rf", "cnn", "resnet")
 UCR_SETS = (
     "GunPoint",
@@ -50,7 +49,7 @@ UCR_SETS = (
 def recorded_score(records: Path, protocol: str, model: str, fold: str) -> float:
     """Mean headline score of the shift suite's recorded fits of ``model`` on
     ``fold`` (at the model's current settings)."""
-    headline = "acc_location" if protocol == "loso" else "joint_acc"
+    headline = HEADLINE[protocol]
     config = RunConfig(
         suite="shift",
         protocols=(protocol,),
@@ -131,7 +130,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     control = pd.DataFrame(control_rows(args.seeds))
     ucr = pd.DataFrame(ucr_rows())
     rows = []
-    for protocol in PROTOCOLS:
+    for protocol in SHIFT_SUITE:
         problem = load_problem(protocol, "CWRU")
         for fold, train, test in problem.folds:
             row = monitored(problem.X[train], problem.X[test], cwru_features(problem))

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from benchmarks.models import MODELS
-from benchmarks.protocols import CWRU_PROTOCOLS, SHIFT_PROTOCOLS, UCR_DATASETS
+from benchmarks.protocols import CWRU_PROTOCOLS, SHIFT_SUITE, UCR_DATASETS
 
 # In the full suite, deep models' held-out accuracy is recorded after every
 # epoch under these protocols (reporting only; its time is left out of the
@@ -191,12 +191,12 @@ SUITES: dict[str, tuple[Part, ...]] = {
     ),
     "shift": (
         Part(
-            ("lolo", *SHIFT_PROTOCOLS),
+            SHIFT_SUITE,
             ("minirocket", "spectral-rf", "cesium-rf"),
             seeds=3,
         ),
         Part(
-            ("lolo", *SHIFT_PROTOCOLS),
+            SHIFT_SUITE,
             (
                 "cnn",
                 "resnet",
@@ -207,8 +207,8 @@ SUITES: dict[str, tuple[Part, ...]] = {
             ),
             seeds=3,
         ),
-        Part(("lolo", *SHIFT_PROTOCOLS), ABLATION, seeds=3),
-        Part(("lolo", *SHIFT_PROTOCOLS), INVARIANT, seeds=3),
+        Part(SHIFT_SUITE, ABLATION, seeds=3),
+        Part(SHIFT_SUITE, INVARIANT, seeds=3),
     ),
 }
 

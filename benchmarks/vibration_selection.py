@@ -42,10 +42,9 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.outputs import machine
-from benchmarks.protocols import load_problem, shared_cwru_folder
+from benchmarks.protocols import SHIFT_SUITE, load_problem, shared_cwru_folder
 from tsclf.classification import VibrationClassifier
 
-PROTOCOLS = ("lolo", "cross-sensor", "loso")
 #: One change of the defaults at a time (the first row: the defaults).
 CANDIDATES: dict[str, dict] = {
     "defaults": {},
@@ -181,7 +180,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
             if key is not None:
                 stored[key] = row
     rows = []
-    for protocol in PROTOCOLS:
+    for protocol in SHIFT_SUITE:
         problem = load_problem(protocol, "CWRU")
         for fold, train, _ in problem.folds:  # the test side is never used
             for kind, held_out, fit_on, X_val, y_val in inner_splits(problem, train):

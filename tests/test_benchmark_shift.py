@@ -282,3 +282,30 @@ def test_every_ablation_step_pairs_two_models_of_the_suite():
         assert len(step) == 3, step  # (base, variant, what changed)
         base, variant, change = step
         assert base in MODELS and variant in MODELS and isinstance(change, str)
+
+
+def test_protocols_are_one_registry_that_every_reader_follows():
+    from benchmarks import protocols, shift_monitor, vibration_selection
+
+    assert set(protocols.HEADLINE) == set(protocols.PROTOCOLS)
+    assert protocols.HEADLINE["loso"] == "acc_location"
+    assert protocols.SHIFT_PROTOCOLS == ("cross-sensor", "loso")
+    assert protocols.SHIFT_SUITE == ("lolo", "cross-sensor", "loso")
+    # The studies read the registry instead of spelling protocols out.
+    for study in (shift_monitor, vibration_selection):
+        assert study.SHIFT_SUITE is protocols.SHIFT_SUITE
+    # A new entry is all a protocol takes: here, one fault size held out
+    # under the name of another protocol, with its own fold prefix.
+    extra = protocols.Protocol(
+        "one-size-out",
+        "leave one fault size out",
+        folds=protocols.leave_one_condition_out,
+        condition=("fault_size", "held"),
+    )
+    problem = extra.load("CWRU")
+    assert [name for name, _, _ in problem.folds] == [
+        "held007",
+        "held014",
+        "held021",
+    ]
+    assert problem.protocol == "one-size-out"

@@ -29,12 +29,48 @@ class BlockGroups:
         False for windows that fall in a gap between blocks (or straddle a
         block boundary); drop them before cross-validation.
     block : ndarray of shape (n_windows,), dtype int64
-        Block number of each window, -1 for recordings left whole.
+        Block number of each window of a split recording (that of its
+        first sample for a window dropped by ``keep``), -1 for recordings
+        left whole.
     """
 
     groups: np.ndarray
     keep: np.ndarray
     block: np.ndarray
+
+    def spread(self, values) -> np.ndarray:
+        """Spread a split recording's blocks over the other windows' values.
+
+        Block ``k`` takes the ``k``-th of the distinct values of the windows
+        left whole (cycling): the conditions that
+        :func:`block_lone_recordings` gives a lone recording's blocks.
+
+        Parameters
+        ----------
+        values : array-like of shape (n_windows,)
+            A condition per window, such as the motor load.
+
+        Returns
+        -------
+        spread : ndarray of shape (n_windows,)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tsclf.model_selection import block_groups
+        >>> blocks = block_groups(
+        ...     ["a"] * 6 + ["b", "c"], [0, 10, 20, 30, 40, 50, 0, 0], 10,
+        ...     recordings=["a"], n_blocks=3, gap=0,
+        ... )
+        >>> blocks.spread([0, 0, 0, 0, 0, 0, 1, 2]).tolist()
+        [1, 1, 2, 2, 1, 1, 1, 2]
+        """
+        values = np.asarray(values).copy()
+        in_block = self.block >= 0
+        others = values[~in_block] if (~in_block).any() else values
+        present = np.unique(others)
+        values[in_block] = present[self.block[in_block] % present.size]
+        return values
 
 
 def _lone_recordings(y: np.ndarray, groups: np.ndarray) -> list:
@@ -156,7 +192,7 @@ def block_groups(
         block_start = index * (block_span + gap_samples)
         inside = offset + length <= block_start + block_span
         keep[members] = inside
-        block[members] = np.where(inside, index, -1)
+        block[members] = index
         new_groups[members] = [f"{recording}#{b}" for b in index]
     return BlockGroups(groups=new_groups, keep=keep, block=block)
 
@@ -219,11 +255,6 @@ def block_lone_recordings(
     )
     metadata = windows.metadata.copy()
     if condition is not None:
-        values = metadata[condition].to_numpy().copy()
-        in_block = blocks.block >= 0
-        others = values[~in_block] if (~in_block).any() else values
-        present = np.unique(others)
-        values[in_block] = present[blocks.block[in_block] % present.size]
-        metadata["condition"] = values
+        metadata["condition"] = blocks.spread(metadata[condition].to_numpy())
     blocked = replace(windows, groups=blocks.groups, metadata=metadata)
     return blocked.subset(blocks.keep)
