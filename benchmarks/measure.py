@@ -97,11 +97,6 @@ class HeldOutCurve(Callback):
         self.seconds_ = 0.0
         return self
 
-    def _preprocessed(self) -> np.ndarray:
-        """The held-out windows as the network sees them (public attributes)."""
-        X = np.asarray(self.X, dtype=np.float32)
-        preprocessor = self.estimator.preprocessor_
-        return X if preprocessor is None else preprocessor.transform(X)
 
     def on_epoch_end(self, net, **kwargs) -> None:
         import torch
@@ -111,7 +106,7 @@ class HeldOutCurve(Callback):
         # loader's); restoring it leaves dropout and shuffling untouched.
         cuda = str(net.device).startswith("cuda")
         with torch.random.fork_rng(devices=[net.device] if cuda else []):
-            logits = network_logits(net, self._preprocessed())
+            logits = network_logits(net, self.estimator.network_input(self.X))
         predicted = self.estimator.label_encoder_.predict(logits)
         self.scores_.append(joint_accuracy(self.y, predicted))
         self.seconds_ += time.perf_counter() - start

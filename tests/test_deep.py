@@ -256,13 +256,15 @@ def test_clone_and_set_params_reach_the_network():
 
 def test_thin_classes_show_their_own_defaults():
     assert ResNetClassifier().module.__name__ == "ResNet1d"
-    image = classification.ResNet2DClassifier().preprocessor
+    # "auto" stands for each class's own preprocessing, resolved in fit.
+    image = classification.ResNet2DClassifier()._resolved_preprocessor()
     assert [type(step).__name__ for step in image] == [
         "WindowStandardizer",
         "STFTImage",
     ]
     assert RNNRegressor().preprocessor is None
-    assert isinstance(MLPClassifier().get_params()["preprocessor"], WindowStandardizer)
+    assert MLPClassifier().get_params()["preprocessor"] == "auto"
+    assert isinstance(MLPClassifier()._resolved_preprocessor(), WindowStandardizer)
 
 
 def test_grid_search_tunes_the_network_with_groups(cwru_small):

@@ -1,4 +1,4 @@
-"""The skorch callbacks the training policy is made of.
+"""The training policy: the skorch callbacks it is made of, and its rules.
 
 Each setting of the estimator maps to one small skorch callback:
 ``lr_scheduler`` to :class:`skorch.callbacks.LRScheduler`,
@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback
 
+from tsclf.augmentation import AugmentBatch
 from tsclf.exceptions import DivergenceError
 
 
@@ -56,6 +57,38 @@ class DivergenceGuard(Callback):
             f"huge amplitude without a preprocessor ({self.settings}). Lower lr, "
             "keep gradient_clip, or standardise the input."
         )
+
+
+#: Training policy that is a rule, not a setting (docs/engine.md lists it).
+#: Training batches come in a new random order each epoch.
+SHUFFLE_TRAINING_BATCHES = True
+#: The augmentation draws from a generator of its own, seeded this far from
+#: the fit's seed, so that the batch order is the same with or without it.
+AUGMENTATION_SEED_OFFSET = 1
+
+
+def drops_lone_last_batch(n_train: int, batch_size: int) -> bool:
+    """Whether training leaves out a last batch of one window.
+
+    BatchNorm cannot train on one sample; any other remainder is kept.
+    """
+    return n_train % batch_size == 1
+
+
+def training_loader_policy(
+    n_train: int, batch_size: int, seed: int, augmentation: list | None
+) -> dict[str, Any]:
+    """Return the training loader's settings (``iterator_train__*``) for one fit."""
+    settings = {
+        "iterator_train__shuffle": SHUFFLE_TRAINING_BATCHES,
+        "iterator_train__drop_last": drops_lone_last_batch(n_train, batch_size),
+        "iterator_train__generator": torch.Generator().manual_seed(seed),
+    }
+    if augmentation:
+        settings["iterator_train__collate_fn"] = AugmentBatch(
+            augmentation, seed + AUGMENTATION_SEED_OFFSET
+        )
+    return settings
 
 
 def policy_callbacks(estimator, *, has_validation: bool) -> list[tuple[str, Any]]:
@@ -150,3 +183,19 @@ def scheduler_policy(lr_scheduler) -> tuple[type, dict[str, Any]]:
 
 def _silent(*args: Any, **kwargs: Any) -> None:
     """Swallow early-stopping messages when not verbose."""
+
+
+def checked_callbacks(callbacks: list, owner: str) -> list:
+    """Return ``callbacks`` once each is a skorch callback (or a named one)."""
+    for item in callbacks:
+        callback = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+        if not (
+            isinstance(callback, Callback)
+            or (isinstance(callback, type) and issubclass(callback, Callback))
+        ):
+            raise TypeError(
+                f"{owner}(callbacks=...) takes skorch callbacks (instances or "
+                f"classes of skorch.callbacks.Callback) or (name, callback) "
+                f"pairs, got {item!r}."
+            )
+    return callbacks

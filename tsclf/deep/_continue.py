@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
 
-from tsclf.deep._seeding import seeded_fit
+from tsclf.deep._seeding import fit_seed, seeded_fit
 from tsclf.deep._weights import with_sample_weight
 
 
@@ -41,7 +40,7 @@ def continue_training(estimator, X: np.ndarray, targets, sample_weight, epochs):
         raise ValueError(f"epochs must be a positive integer or None, got {epochs!r}.")
     X = estimator._transform_input(X)
     y = with_sample_weight(targets, sample_weight, X)
-    seed = int(check_random_state(estimator.random_state).randint(2**31 - 1))
+    seed, _ = fit_seed(estimator.random_state)
     owner, warn = type(estimator).__name__, estimator.random_state is not None
     try:
         with seeded_fit(

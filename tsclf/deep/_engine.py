@@ -19,22 +19,23 @@ from typing import Any, ClassVar
 
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import Callback
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-from tsclf.augmentation import AugmentBatch
 from tsclf.deep._adapt import TestTimeAdaptationMixin
-from tsclf.deep._callbacks import policy_callbacks
+from tsclf.deep._callbacks import (
+    checked_callbacks,
+    policy_callbacks,
+    training_loader_policy,
+)
 from tsclf.deep._forward import check_network_runs, network_logits, resolve_device
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._params import DeepParams
 from tsclf.deep._precision import PRECISIONS, PrecisionNet, check_precision
 from tsclf.deep._preprocess import PreprocessorMixin
-from tsclf.deep._seeding import seeded_fit
-from tsclf.deep._validation import validation_split
+from tsclf.deep._seeding import fit_seed, seeded_fit
+from tsclf.deep._validation import checked_groups, validation_split
 from tsclf.deep._weights import target_rows, with_sample_weight
 from tsclf.utils.validation import validate_series
 
@@ -270,19 +271,8 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
                 f"{type(self).__name__} needs at least 2 samples, got 1 sample."
             )
         self.device_ = resolve_device(self.device)
-        rng = check_random_state(self.random_state)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        groups = None if groups is None else np.asarray(groups)
-        if groups is not None and groups.shape[0] != X.shape[0]:
-            raise ValueError(
-                f"groups has {groups.shape[0]} entries for {X.shape[0]} samples. "
-                "If a step before this estimator changes the number of rows (a "
-                "resampler in an imbalanced-learn Pipeline), the groups routed "
-                "here are still the input's: wrap the two in "
-                "tsclf.compose.ResampledClassifier(resampler, estimator), which "
-                "hands each resampled row its source's group, or weigh the loss "
-                "with class_weight instead of copying rows."
-            )
+        seed, rng = fit_seed(self.random_state)
+        groups = checked_groups(groups, X.shape[0])
         split = validation_split(self, X.shape[0], y_split, groups, rng, conditions)
         if split is not None:
             y = self._validation_targets(y, *split)
@@ -295,20 +285,8 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
             X_train, y_train = X[train], target_rows(y, train)
         shape = X.shape[2:]
         components = {
-            "iterator_train__shuffle": True,
-            # BatchNorm cannot train on a last batch of one sample.
-            "iterator_train__drop_last": len(X_train) % self.batch_size == 1,
-            "iterator_train__generator": torch.Generator().manual_seed(seed),
-            # A stream of its own, so the shuffling is the same with or
-            # without augmentation.
-            **(
-                {
-                    "iterator_train__collate_fn": AugmentBatch(
-                        self.augmentation, seed + 1
-                    )
-                }
-                if self.augmentation
-                else {}
+            **training_loader_policy(
+                len(X_train), self.batch_size, seed, self.augmentation
             ),
             **{f"criterion__{k}": v for k, v in criterion_params.items()},
             # The user's prefixed parameters pass through to skorch as they are.
@@ -332,7 +310,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         callbacks = [
             *policy_callbacks(self, has_validation=has_validation),
             *self._scoring_callbacks(has_validation),
-            *_checked_callbacks(self.callbacks or [], type(self).__name__),
+            *checked_callbacks(self.callbacks or [], type(self).__name__),
         ]
         owner, warn = type(self).__name__, self.random_state is not None
         with seeded_fit(seed, self.device_, owner=owner, warn=warn):
@@ -375,14 +353,33 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         check_is_fitted(self, "net_")
         return self.net_.history
 
+    def network_input(self, X) -> np.ndarray:
+        """Return windows as the fitted network reads them.
+
+        The one way to the network's input, which prediction and the
+        benchmarks' held-out curve share: ``X`` validated against the
+        fitted shape, as float32, through the fitted ``preprocessor_``, and
+        its output checked (one finite row, series or image per window; a
+        table as one channel).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
+
+        Returns
+        -------
+        X_network : ndarray of shape (n_windows, n_channels, ...)
+        """
+        check_is_fitted(self, "net_")
+        return self._transform_input(self._validate_X(X, reset=False))
+
     def _forward(self, X) -> list[np.ndarray]:
         """Run the network on validated, preprocessed X; one array per head."""
-        check_is_fitted(self, "net_")
-        X = self._transform_input(self._validate_X(X, reset=False))
+        X = self.network_input(X)
         # Building the batch loader draws from torch's global generator: a
-        # prediction must not move the user's random stream. (Not inside
-        # network_logits: the validation score calls it during training,
-        # and the cached benchmark fits were trained with that draw.)
+        # prediction must not move the user's random stream. Inside a fit,
+        # the per-epoch validation score does draw from the fit's stream
+        # (network_logits itself leaves it alone), as fits always have.
         with torch.random.fork_rng(devices=[]):
             return network_logits(self.net_, X)
 
@@ -391,19 +388,3 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         tags.target_tags.multi_output = True
         tags.non_deterministic = self.device != "cpu" and torch.cuda.is_available()
         return tags
-
-
-def _checked_callbacks(callbacks: list, owner: str) -> list:
-    """Return ``callbacks`` once each is a skorch callback (or a named one)."""
-    for item in callbacks:
-        callback = item[1] if isinstance(item, tuple) and len(item) == 2 else item
-        if not (
-            isinstance(callback, Callback)
-            or (isinstance(callback, type) and issubclass(callback, Callback))
-        ):
-            raise TypeError(
-                f"{owner}(callbacks=...) takes skorch callbacks (instances or "
-                f"classes of skorch.callbacks.Callback) or (name, callback) "
-                f"pairs, got {item!r}."
-            )
-    return callbacks

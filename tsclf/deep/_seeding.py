@@ -8,7 +8,9 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
 import torch
+from sklearn.utils import check_random_state
 
 from tsclf.exceptions import ThreadedFitWarning
 
@@ -16,6 +18,18 @@ _lock = threading.Lock()
 _ids = itertools.count()
 # Fits in progress in this process: id -> whether another one overlapped it.
 _active: dict[int, bool] = {}
+
+
+def fit_seed(random_state) -> tuple[int, np.random.RandomState]:
+    """Return the seed of a fit and the generator it was drawn from.
+
+    The one seeding rule of the deep estimators: one integer drawn from
+    ``random_state`` seeds the weights, the batch order, dropout and the
+    augmentation; the validation split draws next from the same generator.
+    ``partial_fit`` seeds its ``k``-th epoch onwards with ``seed + k``.
+    """
+    rng = check_random_state(random_state)
+    return int(rng.randint(np.iinfo(np.int32).max)), rng
 
 
 @contextmanager

@@ -13,6 +13,24 @@ from tsclf.model_selection import ValidationSplit
 from tsclf.utils.validation import explaining_missing_groups
 
 
+def checked_groups(groups, n_samples: int) -> np.ndarray | None:
+    """Return ``groups`` as an array, once it has one entry per sample."""
+    if groups is None:
+        return None
+    groups = np.asarray(groups)
+    if groups.shape[0] != n_samples:
+        raise ValueError(
+            f"groups has {groups.shape[0]} entries for {n_samples} samples. "
+            "If a step before this estimator changes the number of rows (a "
+            "resampler in an imbalanced-learn Pipeline), the groups routed "
+            "here are still the input's: wrap the two in "
+            "tsclf.compose.ResampledClassifier(resampler, estimator), which "
+            "hands each resampled row its source's group, or weigh the loss "
+            "with class_weight instead of copying rows."
+        )
+    return groups
+
+
 def validation_split(estimator, n_samples: int, y_split, groups, rng, conditions=None):
     """Train and validation positions for ``estimator.validation``, or None.
 
