@@ -370,11 +370,13 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         -------
         X_network : ndarray of shape (n_windows, n_channels, ...)
         """
-        check_is_fitted(self, "net_")
+        # preprocessor_ is fitted before training: callbacks may call this.
+        check_is_fitted(self, "preprocessor_")
         return self._transform_input(self._validate_X(X, reset=False))
 
     def _forward(self, X) -> list[np.ndarray]:
         """Run the network on validated, preprocessed X; one array per head."""
+        check_is_fitted(self, "net_")
         X = self.network_input(X)
         # Building the batch loader draws from torch's global generator: a
         # prediction must not move the user's random stream. Inside a fit,
