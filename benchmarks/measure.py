@@ -97,7 +97,6 @@ class HeldOutCurve(Callback):
         self.seconds_ = 0.0
         return self
 
-
     def on_epoch_end(self, net, **kwargs) -> None:
         import torch
 

@@ -6,9 +6,9 @@ from numbers import Real
 from typing import ClassVar
 
 import torch
-from sklearn.utils._param_validation import Interval
 
 from tsclf.augmentation._transforms import _PROBABILITY, BatchTransform
+from tsclf.utils.constraints import Interval
 
 
 def same_label_partners(y: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

@@ -15,7 +15,8 @@ from typing import ClassVar
 
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+
+from tsclf.utils.constraints import Interval, validate_parameter_constraints
 
 _PROBABILITY = [Interval(Real, 0, 1, closed="both")]
 _POSITIVE = [Interval(Real, 0, None, closed="neither")]

@@ -8,10 +8,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
-from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
+from tsclf.utils.constraints import HasMethods, StrOptions
 from tsclf.utils.labels import most_probable
 
 

@@ -8,11 +8,11 @@ from typing import ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
+from tsclf.utils.constraints import HasMethods, Interval
 from tsclf.utils.labels import mean_probabilities, most_probable
 from tsclf.utils.routing import RoutesFitToEstimatorMixin
 

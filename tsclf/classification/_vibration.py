@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, clone
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_random_state
 
@@ -24,6 +23,7 @@ from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.monitoring import ShiftMonitor
 from tsclf.transformers import AdaptiveScaler, CepstralCoefficients, Flatten
 from tsclf.utils.adaptation import surest_predictions
+from tsclf.utils.constraints import HasMethods, Interval, StrOptions
 from tsclf.utils.defaults import estimator_has
 from tsclf.utils.validation import SAMPLING_RATE, validate_series
 

@@ -8,11 +8,11 @@ from typing import ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
+from tsclf.utils.constraints import HasMethods
 from tsclf.utils.defaults import estimator_has
 from tsclf.utils.labels import joint_labels
 from tsclf.utils.routing import RoutesFitToEstimatorMixin

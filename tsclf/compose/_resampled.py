@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
+
+# scikit-learn keeps _check_method_params private (no public function takes
+# the rows of every fit parameter that has one per sample).
 from sklearn.utils.validation import _check_method_params, check_is_fitted
 
 from tsclf.metrics import MultiTaskClassifierMixin
+from tsclf.utils.constraints import HasMethods
 from tsclf.utils.defaults import estimator_has
 from tsclf.utils.routing import RoutesFitToEstimatorMixin
 from tsclf.utils.validation import check_y_given

@@ -10,9 +10,9 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
 )
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
+from tsclf.utils.constraints import HasMethods
 from tsclf.utils.validation import validate_series
 
 

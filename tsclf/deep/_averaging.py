@@ -5,10 +5,10 @@ from __future__ import annotations
 from numbers import Integral, Real
 from typing import ClassVar
 
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from skorch.callbacks import Callback
 
 from tsclf.deep._forward import recompute_batchnorm
+from tsclf.utils.constraints import Interval, validate_parameter_constraints
 
 
 class WeightAveraging(Callback):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from sklearn.utils._param_validation import StrOptions
 
 from tsclf.deep._continue import continue_training
 from tsclf.deep._engine import BaseDeepEstimator
@@ -18,6 +17,7 @@ from tsclf.deep._losses import (
 )
 from tsclf.deep._weights import class_weight_tensors, task_weight_list
 from tsclf.metrics import MultiTaskClassifierMixin, joint_accuracy
+from tsclf.utils.constraints import StrOptions
 from tsclf.utils.labels import joint_labels
 
 

@@ -19,7 +19,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 import torch
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
@@ -37,6 +36,7 @@ from tsclf.deep._preprocess import PreprocessorMixin
 from tsclf.deep._seeding import fit_seed, seeded_fit
 from tsclf.deep._validation import checked_groups, validation_split
 from tsclf.deep._weights import target_rows, with_sample_weight
+from tsclf.utils.constraints import HasMethods, Interval, StrOptions
 from tsclf.utils.validation import validate_series
 
 

@@ -11,11 +11,11 @@ would.
 from __future__ import annotations
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
-    _routing_enabled,
 )
 
 
@@ -75,7 +75,7 @@ class PreprocessorMixin:
         has not said whether it wants raises scikit-learn's
         ``UnsetMetadataPassedError``, naming the request to set.
         """
-        if not _routing_enabled():
+        if not get_config()["enable_metadata_routing"]:
             return {}
         # scikit-learn leaves None values out itself.
         routed = self.get_metadata_routing().route_params(params=metadata, caller="fit")

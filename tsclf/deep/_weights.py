@@ -7,6 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 from sklearn.utils.class_weight import compute_class_weight
+
+# scikit-learn keeps _check_sample_weight private (no public function checks
+# sample weights against X); its own estimators and scorers use it.
 from sklearn.utils.validation import _check_sample_weight
 
 from tsclf.deep._losses import IGNORE_INDEX

@@ -8,6 +8,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score, f1_score, make_scorer, recall_score
+
+# scikit-learn keeps _check_sample_weight private (no public function checks
+# sample weights against X); its own estimators and scorers use it.
 from sklearn.utils.validation import _check_sample_weight
 
 _METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {

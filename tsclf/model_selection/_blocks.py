@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._param_validation import Interval, validate_params
 
+from tsclf.utils.constraints import Interval, validate_params
 from tsclf.utils.labels import joint_labels
 
 if TYPE_CHECKING:

@@ -6,13 +6,12 @@ from collections.abc import Iterator
 
 import numpy as np
 from sklearn.model_selection import (
+    BaseCrossValidator,
     GroupShuffleSplit,
     ShuffleSplit,
     StratifiedShuffleSplit,
 )
-from sklearn.model_selection._split import BaseCrossValidator
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import _num_samples
 
 from tsclf.model_selection._split import StratifiedGroupShuffleSplit, _group_labels
 
@@ -168,7 +167,7 @@ class ValidationSplit(_OneHoldout):
         ------
         train, valid : ndarray
         """
-        n_samples = _num_samples(X)
+        n_samples = len(X)
         if n_samples < 4:
             return
         if groups is not None:

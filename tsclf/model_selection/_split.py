@@ -8,10 +8,11 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 from sklearn import model_selection
-from sklearn.model_selection import StratifiedShuffleSplit
-from sklearn.model_selection._split import BaseCrossValidator
+from sklearn.model_selection import BaseCrossValidator, StratifiedShuffleSplit
+
+# scikit-learn keeps _safe_indexing private; train_test_split uses it to take
+# rows of arrays, lists and DataFrames alike, which no public function does.
 from sklearn.utils import _safe_indexing, check_random_state, indexable
-from sklearn.utils.validation import _num_samples
 
 from tsclf.utils.labels import joint_labels
 from tsclf.utils.validation import check_positive_int
@@ -295,8 +296,8 @@ class LeaveOneConditionOut(BaseCrossValidator):
             )
         recordings = None if conditions is None else groups
         values = np.asarray(groups if conditions is None else conditions)
-        if values.ndim != 1 or (X is not None and values.shape[0] != _num_samples(X)):
-            n = "" if X is None else f" for {_num_samples(X)} samples"
+        if values.ndim != 1 or (X is not None and values.shape[0] != len(X)):
+            n = "" if X is None else f" for {len(X)} samples"
             raise ValueError(
                 f"conditions must hold one entry per sample, got shape "
                 f"{values.shape}{n}."

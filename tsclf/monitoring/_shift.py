@@ -13,11 +13,11 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, 
 from sklearn.covariance import LedoitWolf
 from sklearn.model_selection import KFold, check_cv
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.exceptions import InputShiftWarning
 from tsclf.transformers import BandEnergies
+from tsclf.utils.constraints import HasMethods, Interval
 from tsclf.utils.validation import explaining_missing_groups, validate_series
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, clone
 from sklearn.neighbors import NearestNeighbors
-from sklearn.utils._param_validation import HasMethods
 
+from tsclf.utils.constraints import HasMethods
 from tsclf.utils.labels import joint_labels
 from tsclf.utils.validation import as_numpy_panel
 

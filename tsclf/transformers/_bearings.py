@@ -8,10 +8,10 @@ from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.transformers._envelope import SquaredEnvelopeSpectrum
+from tsclf.utils.constraints import Interval, StrOptions
 from tsclf.utils.validation import SAMPLING_RATE, validate_series
 
 #: The four characteristic fault frequencies, in the order features use.

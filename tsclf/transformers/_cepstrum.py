@@ -7,10 +7,10 @@ from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.transformers._series import SeriesTransformer
+from tsclf.utils.constraints import Interval
 from tsclf.utils.validation import validate_series
 
 # Added to magnitudes before a division or a log: silent bins stay finite.

@@ -10,10 +10,10 @@ from typing import ClassVar
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.transformers._cesium_fast import FAST_FEATURES, fast_features
+from tsclf.utils.constraints import StrOptions
 from tsclf.utils.validation import SAMPLING_RATE, validate_series
 
 #: Largest number of series featurized in one piece by the fast engine,

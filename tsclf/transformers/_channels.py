@@ -7,10 +7,10 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.transformers._series import SeriesOutputMixin
+from tsclf.utils.constraints import HasMethods
 from tsclf.utils.validation import as_numpy_panel, validate_series
 
 

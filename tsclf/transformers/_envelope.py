@@ -6,11 +6,11 @@ from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
-from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from tsclf.transformers._bands import check_band
 from tsclf.transformers._series import SeriesTransformer
+from tsclf.utils.constraints import Interval
 from tsclf.utils.validation import SAMPLING_RATE
 
 
@@ -230,7 +230,7 @@ class SquaredEnvelopeSpectrum(SeriesTransformer):
                     "feature(s) (time steps)."
                 )
             return self
-        speed = self._reference_speed(shaft_speed, _num_samples(X))
+        speed = self._reference_speed(shaft_speed, len(X))
         step = resolution / speed
         self.orders_ = np.arange(1, int(self.max_order / step) + 1) * step
         if self.orders_.size == 0 or self.max_order * speed > nyquist:

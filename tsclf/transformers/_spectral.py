@@ -8,10 +8,10 @@ from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.transformers._bands import amplitude_envelope, band_energies, check_band
+from tsclf.utils.constraints import Interval
 from tsclf.utils.validation import SAMPLING_RATE, validate_series
 
 

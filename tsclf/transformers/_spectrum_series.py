@@ -7,11 +7,11 @@ from typing import ClassVar
 
 import numpy as np
 from scipy import signal
-from sklearn.utils._param_validation import Interval
 
 from tsclf.transformers._bands import amplitude_envelope, check_band
 from tsclf.transformers._series import SeriesTransformer
 from tsclf.transformers._stft import STFTImage
+from tsclf.utils.constraints import Interval
 from tsclf.utils.validation import SAMPLING_RATE
 
 

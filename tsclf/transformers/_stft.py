@@ -7,9 +7,9 @@ from typing import ClassVar
 
 import numpy as np
 from scipy.signal import stft
-from sklearn.utils._param_validation import Interval
 
 from tsclf.transformers._series import SeriesTransformer
+from tsclf.utils.constraints import Interval
 
 
 def stft_magnitude(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from sklearn import get_config
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
-    _routing_enabled,
     process_routing,
 )
 
@@ -56,6 +56,6 @@ class RoutesFitToEstimatorMixin:
 
     def _estimator_fit_params(self, fit_params: dict) -> dict:
         """Return the keyword arguments of ``fit`` that go to ``estimator.fit``."""
-        if not _routing_enabled():
+        if not get_config()["enable_metadata_routing"]:
             return fit_params
         return process_routing(self, "fit", **fit_params)["estimator"]["fit"]

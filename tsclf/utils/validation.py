@@ -8,8 +8,9 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
+
+from tsclf.utils.constraints import Interval
 
 #: ``_parameter_constraints`` entry of every ``sampling_rate`` (in Hz).
 SAMPLING_RATE = [Interval(Real, 0, None, closed="neither")]
