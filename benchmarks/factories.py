@@ -251,7 +251,7 @@ def deep_params(context: Context) -> dict:
       the learning rate halved after 20 flat epochs down to 1e-4, and up to
       500 epochs stopping after 50 without improvement (dl-4-tsc, without
       early stopping: 1,500 epochs for ResNet, 2,000 for FCN and 5,000 for
-      MLP). ``python -m benchmarks.dl4tsc_gap`` measures what the shorter
+      MLP). ``python -m benchmarks.studies.dl4tsc_gap`` measures what the shorter
       budget costs on ArrowHead: no more than seed noise for ResNet, 5.7
       points for FCN.
     """

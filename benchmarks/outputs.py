@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +36,14 @@ def machine() -> str:
         f"{platform.platform()}, {cpu()}, {os.cpu_count()} CPU cores, torch "
         f"{torch.__version__}, {cuda}"
     )
+
+
+def provenance(module: str, argv: list[str] | None) -> str:
+    """The head of what a study writes: the command that ran it and the host
+    (with its CPU model and flags)."""
+    args = sys.argv[1:] if argv is None else argv
+    command = " ".join(["python -m", module, *args])
+    return f"Command: `{command}`\n\nMachine: {machine()}"
 
 
 def save_side_results(results: pd.DataFrame, summary: str, folder: Path | None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks import (
+from benchmarks.studies import (
     adapt_holdout,
     cesium_speed,
     dask_scaling,
@@ -102,7 +102,7 @@ def test_gpu_check_says_so_without_cuda(capsys, monkeypatch):
 
 def test_onnx_check_compares_onnxruntime_with_predict():
     pytest.importorskip("onnxruntime")
-    from benchmarks import onnx_check
+    from benchmarks.studies import onnx_check
     from tsclf.datasets import load_cwru_windows
 
     windows = load_cwru_windows()

@@ -285,7 +285,8 @@ def test_every_ablation_step_pairs_two_models_of_the_suite():
 
 
 def test_protocols_are_one_registry_that_every_reader_follows():
-    from benchmarks import protocols, shift_monitor, vibration_selection
+    from benchmarks import protocols
+    from benchmarks.studies import shift_monitor, vibration_selection
 
     assert set(protocols.HEADLINE) == set(protocols.PROTOCOLS)
     assert protocols.HEADLINE["loso"] == "acc_location"

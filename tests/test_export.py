@@ -155,7 +155,7 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path):
 
 @pytest.mark.skipif(not CUDA_SAVED.exists(), reason="no CUDA-saved model yet")
 def test_a_model_saved_on_a_gpu_loads_on_the_cpu():
-    # Written by benchmarks/gpu_check.py on a CUDA machine, with the
+    # Written by benchmarks/studies/gpu_check.py on a CUDA machine, with the
     # predictions it made there.
     loaded = load_model(CUDA_SAVED)
     expected = np.load(CUDA_SAVED.with_suffix(".npz"), allow_pickle=False)

@@ -227,7 +227,7 @@ class LITEClassifier(BaseDeepClassifier, module=LITE):
     depthwise-separable convolutions, about 2.5 % of InceptionTime's
     parameters. On a CPU a training step costs about a sixth of
     InceptionTime's and five of :class:`CNNClassifier`'s
-    (``python -m benchmarks.network_step_time``).
+    (``python -m benchmarks.studies.network_step_time``).
 
     Examples
     --------

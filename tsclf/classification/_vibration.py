@@ -63,7 +63,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
     It knows nothing of a particular machine: any sampling rate, any
     number of channels, no bearing geometry or shaft speed. The defaults
     were chosen on validation data only (``python -m
-    benchmarks.vibration_selection``; ``docs/bearings.md``).
+    benchmarks.studies.vibration_selection``; ``docs/bearings.md``).
 
     Parameters
     ----------

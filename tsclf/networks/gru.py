@@ -29,7 +29,8 @@ class GRU(nn.Module):
         :class:`~tsclf.networks._layers.ChunkEmbedding`), as the LSTM does;
         1 steps over single samples. Chunks shorten the recurrent path by
         ``chunk_size``: the gradient crosses 120 steps of a 1,200-sample
-        series instead of 1,200 (``python -m benchmarks.near_chance`` measures it).
+        series instead of 1,200 (``python -m benchmarks.studies.near_chance``
+        measures it).
     dropout : float, default=0.0
         Dropout between stacked layers and after each dense layer.
     """

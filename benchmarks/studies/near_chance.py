@@ -26,7 +26,7 @@ About 10 minutes on 2 CPU cores, most of them for the single-sample GRU
 
 Usage::
 
-    python -m benchmarks.near_chance [--fold load0] [--families mlp gru rnn]
+    python -m benchmarks.studies.near_chance [--fold load0] [--families mlp gru rnn]
         [--seed 0] [--max-epochs N]
 """
 

@@ -14,7 +14,7 @@ the target is a ratio of at most 1.0.
 
 Usage::
 
-    python -m benchmarks.resnet_epoch_speed [--epochs N] [--device DEVICE]
+    python -m benchmarks.studies.resnet_epoch_speed [--epochs N] [--device DEVICE]
         [--batch-size 64] [--seed 0] [--n-windows N]
 """
 

@@ -10,7 +10,8 @@ reads, at 10 Hz resolution.
 
 Usage::
 
-    python -m benchmarks.envelope_figure [--output docs/images/envelope_spectrum.png]
+    python -m benchmarks.studies.envelope_figure \
+        [--output docs/images/envelope_spectrum.png]
 """
 
 from __future__ import annotations

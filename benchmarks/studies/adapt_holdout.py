@@ -10,7 +10,7 @@ joint class shared between them as evenly as ``StratifiedGroupKFold``
 can; the lone normal recording counts as its blocks), the model adapts on
 one half and is scored on the other, then the halves swap.
 
-Run: ``TSCLF_SHARED=... python -m benchmarks.adapt_holdout`` (about a
+Run: ``TSCLF_SHARED=... python -m benchmarks.studies.adapt_holdout`` (about a
 minute). Prints the joint accuracy on the scored half: unadapted, adapted
 on the other half, adapted on the scored half itself.
 """

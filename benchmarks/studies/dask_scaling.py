@@ -23,7 +23,7 @@ minutes on 2 cores.
 
 Usage::
 
-    python -m benchmarks.dask_scaling [--out docs/results/dask]
+    python -m benchmarks.studies.dask_scaling [--out docs/results/dask]
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ import torch
 from sklearn import config_context
 from sklearn.model_selection import GridSearchCV, GroupKFold
 
-from benchmarks.outputs import machine, save_side_results
+from benchmarks.outputs import provenance, save_side_results
 from tsclf.classification import CNNClassifier
 from tsclf.datasets import load_cwru_windows
 
@@ -158,9 +158,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         [
             "# Scale-out: one grid search, serial and on dask",
             "",
-            "Command: `python -m benchmarks.dask_scaling`",
-            "",
-            f"Machine: {machine()}",
+            provenance("benchmarks.studies.dask_scaling", argv),
             "",
             f"{len(X)} CWRU windows, 12 fits of CNNClassifier "
             f"({args.epochs} epochs), GroupKFold(3).",

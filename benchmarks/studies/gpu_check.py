@@ -23,7 +23,8 @@ Without CUDA it says so and exits 0.
 
 Usage::
 
-    python -m benchmarks.gpu_check [--epochs 3] [--n-windows 300] [--models CNN ...]
+    python -m benchmarks.studies.gpu_check [--epochs 3] [--n-windows 300] \
+        [--models CNN ...]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ accuracy and fit time. Target: at least 0.95 each.
 
 Usage::
 
-    python -m benchmarks.recurrent_spike [--seed N] [--n-samples N]
+    python -m benchmarks.studies.recurrent_spike [--seed N] [--n-samples N]
 """
 
 from __future__ import annotations

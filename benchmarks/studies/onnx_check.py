@@ -11,7 +11,7 @@ minutes on 2 CPU cores; needs ``tsclf[deploy]``.
 
 Usage::
 
-    python -m benchmarks.onnx_check
+    python -m benchmarks.studies.onnx_check
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.gpu_check import DEEP
+from benchmarks.studies.gpu_check import DEEP
 from tsclf import classification
 from tsclf.datasets import load_cwru_windows
 from tsclf.export import export_onnx

@@ -12,7 +12,7 @@ split into recordings to learn from and recordings held out (same loads,
 same sensor; whole recordings, the lone normal one as its blocks), and
 the official train/test splits of six UCR/UEA sets.
 
-Run: ``TSCLF_SHARED=... python -m benchmarks.shift_monitor --out
+Run: ``TSCLF_SHARED=... python -m benchmarks.studies.shift_monitor --out
 docs/results/shift-monitor`` (under a minute; reads
 ``benchmarks/records/shift.jsonl.gz``, never fits a model).
 """
@@ -20,7 +20,6 @@ docs/results/shift-monitor`` (under a minute; reads
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,7 @@ from sklearn.model_selection import GroupShuffleSplit
 
 from benchmarks.config import RunConfig
 from benchmarks.execute import store_at
-from benchmarks.outputs import machine
+from benchmarks.outputs import provenance
 from benchmarks.protocols import HEADLINE, SHIFT_SUITE, load_problem
 from benchmarks.run import units_of
 from tsclf.monitoring import ShiftMonitor
@@ -142,10 +141,8 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     text = "\n\n".join(
         [
-            "Command: `python -m benchmarks.shift_monitor "
-            + " ".join(sys.argv[1:] if argv is None else argv)
-            + "`",
-            f"Machine: {machine()}. Scores: the headline score of each "
+            provenance("benchmarks.studies.shift_monitor", argv),
+            "Scores: the headline score of each "
             "fold (joint accuracy; location accuracy leaving a size out), mean "
             "over the recorded seeds of the shift suite.",
             "## Under shift",

@@ -26,7 +26,7 @@ the long-trained variants.
 
 Usage::
 
-    python -m benchmarks.dl4tsc_gap [--dataset ArrowHead] [--seeds 3]
+    python -m benchmarks.studies.dl4tsc_gap [--dataset ArrowHead] [--seeds 3]
         [--variants resnet ...] [--workers 2] [--device auto|cpu|cuda]
         [--max-epochs N]
 """

@@ -16,7 +16,7 @@ tells. Writes ``results.csv`` and ``summary.md`` to ``--out``.
 
 Usage::
 
-    python -m benchmarks.precision_speed [--models resnet inception]
+    python -m benchmarks.studies.precision_speed [--models resnet inception]
         [--epochs 8] [--fold load0] [--precisions float32 bfloat16]
         [--device auto] [--n-windows N] [--out docs/results/precision]
 """
@@ -31,7 +31,7 @@ import pandas as pd
 
 from benchmarks.measure import run_fold
 from benchmarks.models import MODELS, Context
-from benchmarks.outputs import machine, save_side_results
+from benchmarks.outputs import provenance, save_side_results
 from benchmarks.protocols import load_problem
 
 
@@ -102,8 +102,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     base = table[table["precision"] == "float32"].set_index("model")["s_per_epoch"]
     table["time_ratio_to_float32"] = table["s_per_epoch"] / table["model"].map(base)
     text = (
-        f"Command: `python -m benchmarks.precision_speed --epochs {args.epochs} "
-        f"--fold {args.fold}`\n\nMachine: {machine()}, "
+        f"{provenance('benchmarks.studies.precision_speed', argv)}; "
         f"{torch.get_num_threads()} torch threads, device {args.device}\n\n"
         f"CWRU leave-one-load-out, held-out {args.fold}; {args.epochs} epochs each, "
         "early stopping off, seed "

@@ -26,7 +26,7 @@ Every score is stored with the classifier's full settings, so a record
 keeps its meaning when a default changes; a setting absent from a record
 (added later) is read at its default.
 
-Run: ``TSCLF_SHARED=... python -m benchmarks.vibration_selection``
+Run: ``TSCLF_SHARED=... python -m benchmarks.studies.vibration_selection``
 (resumable: every inner fit is stored in ``--records``). Writes
 ``selection.csv`` and ``selection.md`` under ``--results``.
 """
@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.outputs import machine
+from benchmarks.outputs import provenance
 from benchmarks.protocols import SHIFT_SUITE, load_problem, shared_cwru_folder
 from tsclf.classification import VibrationClassifier
 
@@ -246,11 +246,10 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     table.columns = [" ".join(c).strip() if isinstance(c, tuple) else c for c in table]
     summary = "\n".join(
         [
-            "Command: `python -m benchmarks.vibration_selection "
-            + " ".join(["--candidates", *args.candidates])
-            + "`",
-            "",
-            f"Machine: {machine()}",
+            provenance(
+                "benchmarks.studies.vibration_selection",
+                ["--candidates", *args.candidates],
+            ),
             "",
             "Validation score of each candidate setting of VibrationClassifier, "
             "as fitted and adapted to the held-out windows: inside each "

@@ -21,7 +21,7 @@ cores. Needs imbalanced-learn.
 
 Usage::
 
-    python -m benchmarks.imbalance [--keep 0.1] [--location B]
+    python -m benchmarks.studies.imbalance [--keep 0.1] [--location B]
         [--out docs/results/imbalance]
 """
 
@@ -37,7 +37,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import recall_score
 from sklearn.preprocessing import OrdinalEncoder, StandardScaler
 
-from benchmarks.outputs import save_side_results
+from benchmarks.outputs import provenance, save_side_results
 from benchmarks.protocols import load_problem
 from tsclf.metrics import joint_accuracy, task_score
 from tsclf.transformers import CesiumFeatures
@@ -127,8 +127,8 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     results = pd.DataFrame(rows)
     summary = results.drop(columns="fold").groupby("variant", sort=False).mean()
     text = (
-        f"Command: `python -m benchmarks.imbalance --keep {args.keep} --location "
-        f"{args.location}`\n\nCWRU leave one load out; every {args.location} "
+        f"{provenance('benchmarks.studies.imbalance', argv)}\n\n"
+        f"CWRU leave one load out; every {args.location} "
         f"recording keeps its first {args.keep:.0%} of windows, so "
         f"{args.location} faults are {share:.1%} of the {len(kept)} windows. "
         "Cesium features and a random forest; mean over the three folds.\n\n"

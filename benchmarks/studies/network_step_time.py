@@ -17,7 +17,7 @@ classifies.
 
 Usage::
 
-    python -m benchmarks.network_step_time [--classifiers CNNClassifier
+    python -m benchmarks.studies.network_step_time [--classifiers CNNClassifier
         LITEClassifier InceptionTimeClassifier ResNetClassifier]
         [--length 1200] [--batch-size 64] [--threads 1] [--repeats 5]
         [--out docs/results/network-cost]
@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import torch
 
-from benchmarks.outputs import machine, save_side_results
+from benchmarks.outputs import provenance, save_side_results
 from tsclf import classification
 
 HEADS = (2, 4, 4)  # detection, location, size on CWRU
@@ -118,11 +117,9 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         )
     summary = "\n".join(
         [
-            "Command: `python -m benchmarks.network_step_time "
-            + " ".join(sys.argv[1:] if argv is None else argv)
-            + "`",
+            provenance("benchmarks.studies.network_step_time", argv),
             "",
-            f"Machine: {machine()}; {args.threads} torch thread(s), batch "
+            f"{args.threads} torch thread(s), batch "
             f"{args.batch_size}, windows of {args.length} samples, one channel.",
             "",
             table.to_markdown(index=False, floatfmt=".3f"),

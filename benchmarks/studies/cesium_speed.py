@@ -13,7 +13,7 @@ their ratio, and the largest relative difference between the two tables:
 
 Usage::
 
-    python -m benchmarks.cesium_speed [--n-windows 2000] [--n-jobs 2] [--seed 0]
+    python -m benchmarks.studies.cesium_speed [--n-windows 2000] [--n-jobs 2] [--seed 0]
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ percentile of the relative error.
 
 Usage::
 
-    TSCLF_SHARED=... python -m benchmarks.shaft_speed [--results results/shaft-speed]
+    TSCLF_SHARED=... python -m benchmarks.studies.shaft_speed \
+        [--results results/shaft-speed]
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.outputs import machine, save_side_results
+from benchmarks.outputs import provenance, save_side_results
 from benchmarks.protocols import shared_cwru_folder
 from tsclf.datasets import load_cwru_windows
 from tsclf.transformers import estimate_shaft_speed
@@ -51,9 +52,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     results = pd.DataFrame(rows)
     summary = "\n".join(
         [
-            "Command: `python -m benchmarks.shaft_speed`",
-            "",
-            f"Machine: {machine()}",
+            provenance("benchmarks.studies.shaft_speed", argv),
             "",
             "Shaft speed estimated from each drive-end window of the 28 shared "
             "CWRU recordings (search range 20 to 40 Hz) against the rpm each "
