@@ -127,6 +127,25 @@ def test_a_loaded_model_keeps_its_history_and_can_adapt(cwru, tmp_path):
     assert loaded.predict(X).shape == y.shape
 
 
+def test_a_loaded_network_is_built_as_in_fit_with_its_loss_and_predicts_only(
+    cwru, tmp_path
+):
+    X, y, _ = cwru
+    model = _cnn(class_weight="balanced", task_weights=[1.0, 2.0, 0.5]).fit(X, y)
+    loaded = load_model(save_model(model, tmp_path / "cnn.tsclf"))
+    # The same loss as the trained network's: task and class weights.
+    assert loaded.net_.criterion_.task_weights == [1.0, 2.0, 0.5]
+    for task in range(3):
+        name = f"class_weight_{task}"
+        torch.testing.assert_close(
+            getattr(loaded.net_.criterion_, name), getattr(model.net_.criterion_, name)
+        )
+    assert type(loaded.net_) is type(model.net_)
+    # The optimizer's state is not saved: training on is refused, not faked.
+    with pytest.raises(ValueError, match="for prediction only"):
+        loaded.partial_fit(X, y, epochs=1)
+
+
 def test_types_from_elsewhere_must_be_trusted_by_name(cwru, tmp_path):
     X, y, _ = cwru
     model = make_pipeline(

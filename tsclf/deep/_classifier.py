@@ -67,6 +67,9 @@ class BaseDeepClassifier(
         Epochs run.
     """
 
+    #: The loss the network trains on (its weights: ``criterion__*``).
+    _criterion = MultiTaskCrossEntropy
+
     _parameter_constraints: ClassVar[dict] = {
         **BaseDeepEstimator._parameter_constraints,
         "task_weights": [dict, "array-like", None],
@@ -153,7 +156,6 @@ class BaseDeepClassifier(
             conditions=conditions,
             y_split=joint_labels(np.asarray(y)),
             n_outputs=encoder.n_outputs_,
-            criterion=MultiTaskCrossEntropy,
             criterion_params={
                 "task_weights": task_weight_list(self.task_weights, names),
                 "class_weights": class_weight_tensors(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from tsclf.deep._seeding import fit_seed, seeded_fit
 from tsclf.deep._weights import with_sample_weight
@@ -30,7 +29,7 @@ def continue_training(estimator, X: np.ndarray, targets, sample_weight, epochs):
         None trains ``max_epochs`` more.
     """
     net = estimator.net_
-    if type(net.criterion_) is torch.nn.Module:
+    if getattr(net, "for_prediction_only", False):
         raise ValueError(
             f"This {type(estimator).__name__} was loaded by tsclf.export.load_model, "
             "which restores the network for prediction only (no optimizer "

@@ -253,7 +253,6 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         conditions=None,
         y_split: np.ndarray | None,
         n_outputs: tuple[int, ...],
-        criterion: type[torch.nn.Module],
         criterion_params: dict[str, Any],
         sample_weight=None,
     ) -> None:
@@ -314,26 +313,39 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         ]
         owner, warn = type(self).__name__, self.random_state is not None
         with seeded_fit(seed, self.device_, owner=owner, warn=warn):
-            net = PrecisionNet(
-                module=self.module,
-                criterion=criterion,
-                optimizer=self.optimizer,
-                lr=self.lr,
-                iterator_train=BatchIndexLoader,
-                iterator_valid=BatchIndexLoader,
-                max_epochs=self.max_epochs,
-                batch_size=self.batch_size,
+            net = self._new_net(
+                self.device_,
                 train_split=train_split,
                 callbacks=callbacks,
-                device=self.device_,
-                verbose=int(self.verbose > 0),
-                predict_nonlinearity=None,
-                precision=self.precision,
                 **components,
             )
             net.fit(X_train, y_train)
         self.net_ = net
         self.n_epochs_ = len(net.history)
+
+    def _new_net(self, device: str, **settings: Any) -> PrecisionNet:
+        """Return the skorch net of this estimator's settings.
+
+        The one net builder: ``fit`` adds what training needs (the
+        validation split, the callbacks, the loader policy, the network's
+        shape and the loss weights); :func:`tsclf.export.load_model` the
+        shape and loss weights that the saved network was trained with.
+        """
+        return PrecisionNet(
+            module=self.module,
+            criterion=self._criterion,
+            optimizer=self.optimizer,
+            lr=self.lr,
+            iterator_train=BatchIndexLoader,
+            iterator_valid=BatchIndexLoader,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            device=device,
+            verbose=int(self.verbose > 0),
+            predict_nonlinearity=None,
+            precision=self.precision,
+            **settings,
+        )
 
     # -- fitted -------------------------------------------------------------
 

@@ -36,6 +36,9 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
     n_epochs_ : int
     """
 
+    #: The loss the network trains on (its weights: ``criterion__*``).
+    _criterion = MultiOutputMSE
+
     def fit(
         self, X, y, groups=None, sample_weight=None, conditions=None
     ) -> BaseDeepRegressor:
@@ -75,7 +78,6 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
             conditions=conditions,
             y_split=None,
             n_outputs=(self.n_targets_,),
-            criterion=MultiOutputMSE,
             criterion_params={},
             sample_weight=sample_weight,
         )

@@ -20,6 +20,7 @@ training afresh.
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import zipfile
@@ -70,6 +71,34 @@ def _estimators_in(root):
             stack.extend(obj)
         elif isinstance(obj, dict):
             stack.extend(obj.values())
+
+
+def _as_lists(params: dict) -> dict:
+    """``params`` with tensors (the loss's class weights) as nested lists."""
+    return {
+        name: [None if w is None else w.tolist() for w in value]
+        if isinstance(value, list | tuple)
+        and any(isinstance(w, torch.Tensor) for w in value)
+        else value
+        for name, value in params.items()
+    }
+
+
+def _loss_weights(deep, stored: dict) -> dict:
+    """Return the loss settings a saved network was trained with, as tensors.
+
+    Files written before they were saved get each task weighted 1.
+    """
+    if "criterion_params" not in stored:
+        takes = inspect.signature(deep._criterion).parameters
+        n_heads = len(stored["module_params"].get("n_outputs", ()))
+        return {"task_weights": [1.0] * n_heads} if "task_weights" in takes else {}
+    return {
+        name: [None if w is None else torch.tensor(w) for w in value]
+        if name == "class_weights" and value is not None
+        else value
+        for name, value in stored["criterion_params"].items()
+    }
 
 
 def _is_marker(net) -> bool:
@@ -153,6 +182,9 @@ def save_model(estimator: BaseEstimator, path: str | Path) -> Path:
                 deep.net_ = {
                     "marker": f"{_MARKER}{index}",
                     "module_params": nets[index].get_params_for("module"),
+                    "criterion_params": _as_lists(
+                        nets[index].get_params_for("criterion")
+                    ),
                     "precision": nets[index].precision,
                 }
             archive.writestr("estimator.skops", sio.dumps(estimator))
@@ -187,8 +219,6 @@ def load_model(
     import skops.io as sio
     from skorch.history import History
 
-    from tsclf.deep._precision import PrecisionNet
-
     device = resolve_device(device)
     with zipfile.ZipFile(path) as archive:
         meta = json.loads(archive.read("tsclf.json"))
@@ -217,14 +247,16 @@ def load_model(
         for deep in marked:
             stored: dict[str, Any] = deep.net_
             index = int(stored["marker"][len(_MARKER) :])
-            net = PrecisionNet(
-                module=deep.module,
-                criterion=torch.nn.Module,  # a placeholder: a loaded model predicts
-                device=device,
-                precision=stored["precision"],
+            settings = {
                 **{f"module__{k}": v for k, v in stored["module_params"].items()},
-            )
+                **{
+                    f"criterion__{k}": v for k, v in _loss_weights(deep, stored).items()
+                },
+            }
+            net = deep._new_net(device, **settings)
             net.initialize()
+            # The weights are saved, the optimizer's state is not.
+            net.for_prediction_only = True
             weights = torch.load(
                 io.BytesIO(archive.read(f"network_{index}.pt")),
                 map_location=device,
