@@ -6,12 +6,15 @@ checks only keep the scripts working as the library changes.
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
 from benchmarks.studies import (
     adapt_holdout,
     cesium_speed,
+    compile_speed,
     dask_scaling,
     dl4tsc_gap,
     gpu_check,
@@ -77,6 +80,24 @@ def test_precision_speed_times_each_precision(capsys, tmp_path):
     assert table["time_ratio_to_float32"].iloc[0] == 1.0
     assert table["joint_acc"].between(0, 1).all()
     assert "held-out load0" in (tmp_path / "summary.md").read_text()
+
+
+@pytest.mark.skipif(
+    shutil.which("c++") is None and shutil.which("g++") is None,
+    reason="torch.compile needs a C++ compiler",
+)
+def test_compile_speed_times_eager_and_compiled_steps(tmp_path):
+    argv = ["--networks", "CNN", "--length", "64", "--batch-size", "8"]
+    table = compile_speed.main([*argv, "--steps", "1", "--out", str(tmp_path)])
+    assert list(table["network"]) == ["CNN"]
+    row = table.iloc[0]
+    assert row["eager_s_per_step"] > 0 and row["compiled_s_per_step"] > 0
+    assert row["speed_up"] == pytest.approx(
+        row["eager_s_per_step"] / row["compiled_s_per_step"]
+    )
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("Command: `python -m benchmarks.studies.compile_speed")
+    assert "Machine:" in summary
 
 
 def test_dl4tsc_gap_sets_each_variant_beside_its_published_network(capsys):

@@ -3,6 +3,8 @@ interruption, progress output and training on with ``partial_fit``."""
 
 from __future__ import annotations
 
+import pickle
+import shutil
 import signal
 
 import numpy as np
@@ -262,3 +264,33 @@ def test_the_epoch_table_has_colour_codes_only_on_a_terminal(capsys, monkeypatch
     monkeypatch.setattr(sys, "stdout", terminal)
     net.fit(X, y)
     assert "\x1b[" in terminal.getvalue()  # skorch colours the best loss
+
+
+@pytest.mark.skipif(
+    shutil.which("c++") is None and shutil.which("g++") is None,
+    reason="torch.compile needs a C++ compiler",
+)
+def test_compiled_training_learns_what_eager_training_learns(tmp_path):
+    X, y = make_spike_anomaly(n_samples=64, length=64, random_state=0)
+    # No dropout: compiled kernels draw their own random masks.
+    settings = dict(
+        max_epochs=3,
+        validation=None,
+        random_state=0,
+        batch_size=16,
+        module__dropout=0.0,
+    )
+    eager = CNNClassifier(**settings).fit(X, y)
+    compiled = CNNClassifier(compile=True, **settings).fit(X, y)
+    # The same seed: the same batches and weights, up to the compiled
+    # kernels' float rounding.
+    np.testing.assert_allclose(
+        compiled.predict_proba(X), eager.predict_proba(X), atol=1e-4
+    )
+    # The fitted network is the plain module: it pickles, saves and adapts.
+    assert type(compiled.net_.module_) is type(eager.net_.module_)
+    assert not compiled.net_.compile
+    again = pickle.loads(pickle.dumps(compiled))
+    np.testing.assert_array_equal(again.predict(X), compiled.predict(X))
+    compiled.partial_fit(X, y, epochs=1)
+    assert compiled.n_epochs_ == 4

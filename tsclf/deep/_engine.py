@@ -118,6 +118,15 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         run them under :func:`torch.autocast` (weights, loss and optimiser
         stay in float32); float16 adds a gradient scaler. bfloat16 speeds up
         CPUs with AVX512-BF16 or AMX and recent GPUs; float16 is for GPUs.
+    compile : bool, default=False
+        Whether training runs the network (and loss) compiled by
+        :func:`torch.compile` (skorch's ``compile``; it needs a C++
+        compiler). Compiling takes tens of seconds once per fit and makes
+        each training step faster, so it pays on long fits
+        (``python -m benchmarks.studies.compile_speed`` measures it). The
+        fitted network is kept uncompiled: prediction, ``adapt``, saving,
+        pickling and export see the plain module, and ``partial_fit``
+        trains it uncompiled.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the validation
         split. Two fits with the same seed on the CPU give identical
@@ -165,6 +174,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         "callbacks": [list, None],
         "device": [str],
         "precision": [StrOptions(set(PRECISIONS))],
+        "compile": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -188,6 +198,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         callbacks: list | None = None,
         device: str = "auto",
         precision: str = "float32",
+        compile: bool = False,
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
         **kwargs: Any,
@@ -317,9 +328,14 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
                 self.device_,
                 train_split=train_split,
                 callbacks=callbacks,
+                compile=self.compile,
                 **components,
             )
             net.fit(X_train, y_train)
+        if self.compile:  # the fitted network is the plain module
+            net.module_ = getattr(net.module_, "_orig_mod", net.module_)
+            net.criterion_ = getattr(net.criterion_, "_orig_mod", net.criterion_)
+            net.compile = False
         self.net_ = net
         self.n_epochs_ = len(net.history)
 
