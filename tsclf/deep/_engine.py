@@ -119,14 +119,10 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         stay in float32); float16 adds a gradient scaler. bfloat16 speeds up
         CPUs with AVX512-BF16 or AMX and recent GPUs; float16 is for GPUs.
     compile : bool, default=False
-        Whether training runs the network (and loss) compiled by
-        :func:`torch.compile` (skorch's ``compile``; it needs a C++
-        compiler). Compiling takes tens of seconds once per fit and makes
-        each training step faster, so it pays on long fits
-        (``python -m benchmarks.studies.compile_speed`` measures it). The
-        fitted network is kept uncompiled: prediction, ``adapt``, saving,
-        pickling and export see the plain module, and ``partial_fit``
-        trains it uncompiled.
+        Whether training runs the network and loss compiled by
+        :func:`torch.compile` (skorch's ``compile``; needs a C++ compiler):
+        seconds of compiling per fit for faster steps on some networks. The
+        fitted network is kept uncompiled for everything after ``fit``.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the validation
         split. Two fits with the same seed on the CPU give identical
@@ -340,12 +336,9 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         self.n_epochs_ = len(net.history)
 
     def _new_net(self, device: str, **settings: Any) -> PrecisionNet:
-        """Return the skorch net of this estimator's settings.
+        """Return the skorch net of this estimator's settings: the one builder.
 
-        The one net builder: ``fit`` adds what training needs (the
-        validation split, the callbacks, the loader policy, the network's
-        shape and the loss weights); :func:`tsclf.export.load_model` the
-        shape and loss weights that the saved network was trained with.
+        ``fit`` adds what training needs, ``load_model`` the saved shape.
         """
         return PrecisionNet(
             module=self.module,
@@ -384,11 +377,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
     def network_input(self, X) -> np.ndarray:
         """Return windows as the fitted network reads them.
 
-        The one way to the network's input, which prediction and the
-        benchmarks' held-out curve share: ``X`` validated against the
-        fitted shape, as float32, through the fitted ``preprocessor_``, and
-        its output checked (one finite row, series or image per window; a
-        table as one channel).
+        Validated against the fitted shape, through ``preprocessor_``, checked.
 
         Parameters
         ----------
