@@ -27,6 +27,7 @@ class RunConfig:
     verbose: int = 0
     plan: bool = False
     cached_only: bool = False
+    prune: bool = False
 
     @property
     def store_path(self) -> Path:

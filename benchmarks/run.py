@@ -43,12 +43,15 @@ Usage::
         [--models resnet ...] [--datasets GunPoint ...] [--seeds N]
         [--folds load1 ...] [--device auto|cpu|cuda] [--max-epochs N]
         [--results DIR] [--records DIR] [--no-cache] [-v] [--plan]
-        [--cached-only]
+        [--cached-only] [--prune]
         [--workers N | --scheduler ADDRESS]
 
 ``--plan`` lists the fits a command would run, how many are cached (or under
 way in another run) and the fit time the cached ones took;
-``--cached-only`` writes the tables and figures from the cached fits alone.
+``--cached-only`` writes the tables and figures from the cached fits alone;
+``--prune`` drops the records that the command's fits supersede (the same
+model, fold and seed recorded under other settings or an older behaviour
+version), then reports as ``--cached-only`` does.
 ``--workers N`` runs N fits at once, each in its own process with its share
 of the cores; ``--scheduler`` sends the fits to a dask cluster (its workers
 must be able to import ``benchmarks`` and ``tsclf``). Fits that share a
@@ -59,6 +62,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +129,12 @@ def parse_args(argv: list[str] | None) -> RunConfig:
     parser.add_argument(
         "--cached-only", action="store_true", help="report the cached fits; run none"
     )
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="drop the records this command's fits supersede (same model, "
+        "fold and seed, other settings or behaviour); run none",
+    )
     args = vars(parser.parse_args(argv))
     for name in ("protocols", "models", "datasets", "folds"):
         if args[name] is not None:
@@ -155,6 +165,10 @@ def run(config: RunConfig) -> pd.DataFrame:
 
     units = units_of(config)
     store = store_at(config.store_path)
+    if config.prune:
+        dropped = store.prune_superseded([unit.key for unit in units])
+        print(f"Dropped {dropped} superseded records from {config.store_path}.")
+        config = replace(config, prune=False, cached_only=True)
     store.sync()
     cached = [unit.key in store and not config.no_cache for unit in units]
     if config.plan:

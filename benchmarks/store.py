@@ -176,6 +176,11 @@ class Store:
             self.sync()
         return key in self._rows
 
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over the keys recorded, after reading what runs added."""
+        self.sync()
+        return iter(list(self._rows))
+
     def __len__(self) -> int:
         self.sync()
         return len(self._rows)
@@ -193,12 +198,17 @@ class Store:
             lines.write(json.dumps({"key": key, **row}) + "\n")
         self._rows[key] = json.loads(json.dumps(row))
 
-    def compact(self) -> None:
-        """Rewrite the file as one gzip stream, the latest record of each key."""
+    def compact(self, keep=None) -> None:
+        """Rewrite the file as one gzip stream, the latest record of each key.
+
+        ``keep``, a function of a key, leaves out the records it refuses.
+        """
         if not self.path.exists():
             return
         with self._locked():
             self._load()
+            if keep is not None:
+                self._rows = {key: row for key, row in self._rows.items() if keep(key)}
             partial = self.path.with_suffix(".partial")
             with gzip.GzipFile(partial, "wb", mtime=0) as raw:
                 for key in sorted(self._rows):
@@ -216,6 +226,25 @@ class Store:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def prune_superseded(self, current: list[str]) -> int:
+        """Drop the records that ``current`` keys supersede; return how many.
+
+        A record is superseded when a current key names the same data set,
+        protocol, model, fold and seed with another digest: the model's
+        settings or its family's behaviour changed since it ran. Records
+        of units no current key names are kept.
+        """
+        self.sync()
+        latest = {key.rsplit("/", 1)[0]: key for key in current}
+        before = len(self._rows)
+
+        def keep(key: str) -> bool:
+            unit = key.rsplit("/", 1)[0]
+            return unit not in latest or latest[unit] == key
+
+        self.compact(keep)
+        return before - len(self._rows)
 
     def _claim_file(self, key: str) -> Path:
         name = hashlib.sha256(key.encode()).hexdigest()[:16]

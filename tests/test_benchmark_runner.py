@@ -147,8 +147,7 @@ def test_one_fit_scores_a_model_and_its_adapted_twin(tmp_path, monkeypatch):
     # Each run recorded both results, from one fit.
     for folder in ("a", "b"):
         store = Store(tmp_path / folder / "records" / "quick.jsonl.gz")
-        store.sync()
-        names = sorted(store.get(key)["model"] for key in store._rows)
+        names = sorted(store.get(key)["model"] for key in store)
         assert names == ["cnn-spectrogram", "cnn-spectrogram-adabn"]
 
     def refuse(*args, **kwargs):

@@ -335,3 +335,23 @@ def test_point_labels_of_the_time_figure_do_not_overlap():
     assert len(boxes) == 5
     for i, box in enumerate(boxes):
         assert not any(box.overlaps(other) for other in boxes[i + 1 :])
+
+
+def test_the_store_appends_reads_back_and_prunes_superseded_records(tmp_path):
+    path = tmp_path / "suite.jsonl.gz"
+    writer, reader = store.Store(path), store.Store(path)
+    writer.put("CWRU/lolo/cnn/load0/seed0/old", {"joint_acc": 0.5})
+    writer.put("CWRU/lolo/cnn/load0/seed0/new", {"joint_acc": 0.6})
+    writer.put("CWRU/lolo/cnn/load1/seed0/other", {"joint_acc": 0.7})
+    # Another process's store reads what was appended since its last read.
+    assert len(reader) == 3
+    writer.put("CWRU/lolo/cnn/load0/seed0/new", {"joint_acc": 0.65})
+    reader.sync()
+    assert reader.get("CWRU/lolo/cnn/load0/seed0/new") == {"joint_acc": 0.65}
+    # The old digest of a current unit goes; a unit no key names stays.
+    assert reader.prune_superseded(["CWRU/lolo/cnn/load0/seed0/new"]) == 1
+    fresh = store.Store(path)
+    assert sorted(key.rsplit("/", 3)[-3] for key in fresh) == [
+        "load0",
+        "load1",
+    ]
