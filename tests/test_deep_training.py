@@ -294,3 +294,20 @@ def test_compiled_training_learns_what_eager_training_learns(tmp_path):
     np.testing.assert_array_equal(again.predict(X), compiled.predict(X))
     compiled.partial_fit(X, y, epochs=1)
     assert compiled.n_epochs_ == 4
+
+
+def test_warm_start_fit_continues_as_partial_fit_does():
+    X, y = make_spike_anomaly(n_samples=60, random_state=0)
+    settings = dict(max_epochs=2, validation=None, random_state=0)
+    warm = MLPClassifier(warm_start=True, **settings).fit(X, y).fit(X, y)
+    assert warm.n_epochs_ == 4
+    continued = MLPClassifier(**settings).fit(X, y).partial_fit(X, y)
+    np.testing.assert_array_equal(warm.predict_proba(X), continued.predict_proba(X))
+    # Without warm_start, a second fit starts afresh.
+    cold = MLPClassifier(**settings).fit(X, y).fit(X, y)
+    assert cold.n_epochs_ == 2
+    # The first fit's validation split is kept: new groups are refused.
+    with pytest.raises(ValueError, match="read by the first fit only"):
+        warm.fit(X, y, groups=np.arange(len(X)) % 4)
+    regressor = GRURegressor(warm_start=True, **settings).fit(X, y.astype(float))
+    assert regressor.fit(X, y.astype(float)).n_epochs_ == 4

@@ -137,6 +137,8 @@ class BaseDeepClassifier(
         self : estimator
         """
         self._check_params()
+        if self._continues(groups, conditions):
+            return self.partial_fit(X, y, sample_weight=sample_weight)
         names = list(y.columns) if hasattr(y, "columns") else None
         X, y = self._validate_X(X, y, reset=True)
         self.label_encoder_ = MultiTaskLabelEncoder(self.not_applicable)

@@ -118,6 +118,12 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         run them under :func:`torch.autocast` (weights, loss and optimiser
         stay in float32); float16 adds a gradient scaler. bfloat16 speeds up
         CPUs with AVX512-BF16 or AMX and recent GPUs; float16 is for GPUs.
+    warm_start : bool, default=False
+        Whether ``fit`` on a fitted estimator trains its network further
+        (``max_epochs`` more, as :meth:`partial_fit` does: the preprocessor,
+        the label encoding and the first fit's validation split kept)
+        instead of starting afresh. ``groups`` and ``conditions`` are read
+        by the first fit only; passing them to a continuing fit raises.
     compile : bool, default=False
         Whether training runs the network and loss compiled by
         :func:`torch.compile` (skorch's ``compile``; needs a C++ compiler):
@@ -171,6 +177,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         "device": [str],
         "precision": [StrOptions(set(PRECISIONS))],
         "compile": ["boolean"],
+        "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -194,6 +201,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         callbacks: list | None = None,
         device: str = "auto",
         precision: str = "float32",
+        warm_start: bool = False,
         compile: bool = False,
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
@@ -237,6 +245,19 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         return X
 
     # -- training -------------------------------------------------------------
+
+    def _continues(self, groups, conditions) -> bool:
+        """Whether this ``fit`` continues training (``warm_start``)."""
+        if not (self.warm_start and hasattr(self, "net_")):
+            return False
+        if groups is not None or conditions is not None:
+            raise ValueError(
+                f"{type(self).__name__}(warm_start=True) continues training "
+                "on the first fit's validation split: groups and conditions "
+                "are read by the first fit only. Leave them out, or set "
+                "warm_start=False to fit afresh."
+            )
+        return True
 
     def _scoring_callbacks(self, has_validation: bool) -> list:
         """Per-epoch scores recorded in the history (none by default)."""

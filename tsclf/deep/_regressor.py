@@ -63,6 +63,8 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
         self : estimator
         """
         self._check_params()
+        if self._continues(groups, conditions):
+            return self.partial_fit(X, y, sample_weight=sample_weight)
         X, y = self._validate_X(X, y, reset=True)
         y = np.asarray(y, dtype=np.float64)
         self._single_target = y.ndim == 1
