@@ -13,7 +13,6 @@ policy live in the files beside it.
 from __future__ import annotations
 
 import functools
-import inspect
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -31,7 +30,7 @@ from tsclf.deep._callbacks import (
 from tsclf.deep._forward import check_network_runs, network_logits, resolve_device
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._params import DeepParams
-from tsclf.deep._precision import PRECISIONS, PrecisionNet, check_precision
+from tsclf.deep._precision import PRECISIONS, PrecisionNet
 from tsclf.deep._preprocess import PreprocessorMixin
 from tsclf.deep._seeding import fit_seed, seeded_fit
 from tsclf.deep._validation import checked_groups, validation_split
@@ -212,21 +211,6 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         self._store(params, kwargs)
 
     # -- checks and input ---------------------------------------------------
-
-    def _check_params(self) -> None:
-        """Validate every parameter; called first in ``fit``."""
-        self._validate_params()
-        module = self.module
-        if not (inspect.isclass(module) and issubclass(module, torch.nn.Module)):
-            raise ValueError(f"module must be a torch.nn.Module class, got {module!r}.")
-        self._check_param_names(module)
-        for transform in self.augmentation or []:
-            if not callable(transform):
-                raise ValueError(
-                    "augmentation takes batch transforms such as "
-                    f"tsclf.augmentation.RandomScale(), got {transform!r}."
-                )
-        check_precision(self.precision, resolve_device(self.device))
 
     def _validate_X(self, X, y=None, *, reset: bool):
         """Validate X (and y) and return X as float32 (n, channels, length)."""

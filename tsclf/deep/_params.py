@@ -24,7 +24,11 @@ import difflib
 import inspect
 from typing import Any
 
+import torch
 from sklearn.base import BaseEstimator
+
+from tsclf.deep._forward import resolve_device
+from tsclf.deep._precision import check_precision
 
 #: Prefixes of the component parameters accepted as keyword arguments.
 PREFIXES = (
@@ -109,6 +113,21 @@ class DeepParams(BaseEstimator):
             for key, value in self._component_params.items()
             if key.startswith(prefix)
         }
+
+    def _check_params(self) -> None:
+        """Validate every parameter; called first in ``fit``."""
+        self._validate_params()
+        module = self.module
+        if not (inspect.isclass(module) and issubclass(module, torch.nn.Module)):
+            raise ValueError(f"module must be a torch.nn.Module class, got {module!r}.")
+        self._check_param_names(module)
+        for transform in self.augmentation or []:
+            if not callable(transform):
+                raise ValueError(
+                    "augmentation takes batch transforms such as "
+                    f"tsclf.augmentation.RandomScale(), got {transform!r}."
+                )
+        check_precision(self.precision, resolve_device(self.device))
 
     def _check_param_names(self, module_class: type) -> None:
         """Raise on an unknown parameter name, suggesting the closest one."""
