@@ -114,7 +114,7 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         window's own; each copy draws its ratio uniformly between 0 and
         this (:class:`~tsclf.augmentation.AdditiveNoise`).
     estimator : classifier, default=None
-        Fitted on the features (cloned twice); None: a
+        Fitted on the features (a clone per classifier); None: a
         :class:`~sklearn.ensemble.RandomForestClassifier` of 300 trees.
         Several tasks need a multi-output classifier.
     n_jobs : int, default=None
@@ -137,9 +137,9 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
     monitor_ : ShiftMonitor
         Marks windows outside the training path from their signature.
     invariant_estimator_, path_estimator_ : classifier
-        The classifier on the invariant features (and the raw spectrum) of
-        the training windows and their noisy copies, and on both kinds
-        (after ``adapt``, refitted with its labels).
+        The classifier on the invariant features (with ``"join"``, and the
+        raw spectrum) of the training windows and their noisy copies, and
+        the one on both kinds (after ``adapt``, refitted with its labels).
     source_path_estimator_ : classifier
         ``path_estimator_`` as fitted on the training windows.
     training_features_, training_targets_ : ndarray or None
