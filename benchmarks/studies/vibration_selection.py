@@ -40,10 +40,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
 
 from benchmarks.outputs import provenance
 from benchmarks.protocols import SHIFT_SUITE, load_problem, shared_cwru_folder
+from benchmarks.store import describe
 from tsclf.classification import VibrationClassifier
+from tsclf.compose import JointLabelClassifier
 
 #: One change of the defaults at a time (the first row: the defaults).
 CANDIDATES: dict[str, dict] = {
@@ -65,6 +68,13 @@ CANDIDATES: dict[str, dict] = {
     "gate_distance=1.5": {"gate_distance": 1.5},
     "gate_distance=2": {"gate_distance": 2.0},
     "gate_distance=3": {"gate_distance": 3.0},
+    # The default forest on joint labels: one class per combination of the
+    # tasks' labels, so that a window gets a combination seen in training.
+    "estimator=joint forest": {
+        "estimator": JointLabelClassifier(
+            RandomForestClassifier(n_estimators=300, n_jobs=2, random_state=0)
+        )
+    },
 }
 #: Settings read only at prediction: candidates that differ only in them
 #: share one fit per inner split.
@@ -77,7 +87,7 @@ def settings_of(model: VibrationClassifier) -> dict:
     """The classifier's settings as stored beside its scores."""
     params = model.get_params(deep=False)
     return {
-        name: list(value) if isinstance(value, tuple) else value
+        name: describe(value)  # estimators by class and changed settings
         for name, value in sorted(params.items())
         if name not in UNKEYED
     }
