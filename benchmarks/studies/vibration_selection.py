@@ -107,9 +107,9 @@ def fit_groups(candidates: list[str]) -> list[list[str]]:
             for name, value in CANDIDATES[candidate].items()
             if name not in PREDICTION_ONLY
         }
-        groups.setdefault(json.dumps(fit_settings, sort_keys=True), []).append(
-            candidate
-        )
+        groups.setdefault(
+            json.dumps(describe(fit_settings), sort_keys=True), []
+        ).append(candidate)
     return list(groups.values())
 
 
