@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.models import cap_epochs
+from benchmarks.outputs import provenance, save_side_results
 from benchmarks.protocols import cwru_problem
 from tsclf.classification import GRUClassifier, MLPClassifier, RNNClassifier
 from tsclf.metrics import joint_accuracy
@@ -109,8 +110,14 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
             )
             print(rows[-1], flush=True)
     table = pd.DataFrame(rows)
-    print(f"\nCWRU leave-one-load-out, held-out {args.fold}\n")
-    print(table.to_markdown(index=False, floatfmt=".3f"))
+    summary = "\n\n".join(
+        [
+            provenance("benchmarks.studies.near_chance", argv),
+            f"CWRU leave-one-load-out, held-out {args.fold}",
+            table.to_markdown(index=False, floatfmt=".3f"),
+        ]
+    )
+    save_side_results(table, summary + "\n", None)
     return table
 
 

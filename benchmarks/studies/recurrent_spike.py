@@ -17,6 +17,7 @@ import time
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from benchmarks.outputs import provenance, save_side_results
 from tsclf.classification import GRUClassifier, LSTMClassifier, RNNClassifier
 from tsclf.datasets import make_spike_anomaly
 
@@ -46,8 +47,14 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         )
         print(rows[-1], flush=True)
     table = pd.DataFrame(rows)
-    print(f"\nsine + spike anomaly, {len(X_train)} train / {len(X_test)} test series\n")
-    print(table.to_markdown(index=False, floatfmt=".3f"))
+    summary = "\n\n".join(
+        [
+            provenance("benchmarks.studies.recurrent_spike", argv),
+            f"sine + spike anomaly, {len(X_train)} train / {len(X_test)} test series",
+            table.to_markdown(index=False, floatfmt=".3f"),
+        ]
+    )
+    save_side_results(table, summary + "\n", None)
     return table
 
 

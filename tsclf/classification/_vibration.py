@@ -270,9 +270,8 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
 
     def _fit_off_path(self, X: np.ndarray, invariant: np.ndarray, y) -> None:
         """Fit the classifiers of windows off the path, on noisy copies too."""
-        if self.raw_envelope == "vote" and not hasattr(
-            self._new_estimator(), "predict_proba"
-        ):
+        # predict_proba is there only when the estimator has it (available_if).
+        if self.raw_envelope == "vote" and not hasattr(self, "predict_proba"):
             raise ValueError(
                 "raw_envelope='vote' averages probabilities; the estimator "
                 f"{type(self.estimator).__name__} has no predict_proba. Pass "

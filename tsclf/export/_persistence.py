@@ -185,7 +185,6 @@ def save_model(estimator: BaseEstimator, path: str | Path) -> Path:
                     "criterion_params": _as_lists(
                         nets[index].get_params_for("criterion")
                     ),
-                    "precision": nets[index].precision,
                 }
             archive.writestr("estimator.skops", sio.dumps(estimator))
         finally:
