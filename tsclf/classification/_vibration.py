@@ -19,6 +19,7 @@ from tsclf.classification._vibration_features import (
     noisy_fallback_input,
     soft_vote,
 )
+from tsclf.compose import JointLabelClassifier
 from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.monitoring import ShiftMonitor
 from tsclf.transformers import AdaptiveScaler, CepstralCoefficients, Flatten
@@ -115,8 +116,12 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         this (:class:`~tsclf.augmentation.AdditiveNoise`).
     estimator : classifier, default=None
         Fitted on the features (a clone per classifier); None: a
-        :class:`~sklearn.ensemble.RandomForestClassifier` of 300 trees.
-        Several tasks need a multi-output classifier.
+        :class:`~sklearn.ensemble.RandomForestClassifier` of 300 trees on
+        the joint label of the tasks
+        (:class:`~tsclf.compose.JointLabelClassifier`: one class per
+        combination of labels seen in training, so the tasks never
+        contradict each other). Several tasks need a multi-output
+        classifier.
     n_jobs : int, default=None
         Parallel jobs of the default forest.
     random_state : int, RandomState instance or None, default=None
@@ -300,8 +305,10 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         """Return a fresh clone of ``estimator`` (None: the default forest)."""
         if self.estimator is not None:
             return clone(self.estimator)
-        return RandomForestClassifier(
-            n_estimators=300, n_jobs=self.n_jobs, random_state=self.random_state
+        return JointLabelClassifier(
+            RandomForestClassifier(
+                n_estimators=300, n_jobs=self.n_jobs, random_state=self.random_state
+            )
         )
 
     def _self_train(self, both: np.ndarray) -> None:
