@@ -400,7 +400,7 @@ def test_a_seed_ensemble_exports_as_one_graph_that_averages_its_members(cwru, tm
     )
     np.testing.assert_array_equal(labels, ensemble.predict(X))
     forest = SeedEnsembleClassifier(RandomForestClassifier(n_estimators=2))
-    with pytest.raises(TypeError, match="SeedEnsembleClassifier of them"):
+    with pytest.raises(TypeError, match="SeedEnsembleClassifiers of them"):
         export_onnx(forest, tmp_path / "forest.onnx")
 
 

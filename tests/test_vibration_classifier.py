@@ -148,10 +148,17 @@ def test_refuses_a_max_frequency_above_nyquist_and_bad_carrier_bands():
 
 
 def test_onnx_export_says_what_it_takes_before_whether_fitted():
+    from sklearn.exceptions import NotFittedError
+    from sklearn.svm import SVC
+
     from tsclf.export import export_onnx
 
-    with pytest.raises(TypeError, match="deploy with"):
+    with pytest.raises(NotFittedError):
         export_onnx(VibrationClassifier(), "unused.onnx")
+    X, y = faults(40)
+    model = VibrationClassifier(sampling_rate=RATE, estimator=SVC(), raw_envelope=None)
+    with pytest.raises(TypeError, match=r"SVC has no torch equivalent.*save_model"):
+        export_onnx(model.fit(X, y[:, 0]), "unused.onnx")
 
 
 def test_save_model_refuses_an_unfitted_model(tmp_path):

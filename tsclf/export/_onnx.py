@@ -1,85 +1,20 @@
-"""A fitted deep classifier as one ONNX graph: preprocessing, network, labels."""
+"""A fitted classifier as one ONNX graph: preprocessing, model, labels."""
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 import logging
 import warnings
 from pathlib import Path
 
-import numpy as np
 import torch
 from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import check_is_fitted
 
-from tsclf.deep._classifier import BaseDeepClassifier
-from tsclf.deep._labels import GatedSoftmax
-from tsclf.export._torch_steps import torch_step
+from tsclf.export._deep import deep_deployment, deep_members
+from tsclf.export._deployment import Deployment, forest_deployment, split_pipeline
+from tsclf.export._vibration import vibration_deployment
 from tsclf.monitoring import ShiftMonitor
-
-
-class DeployedClassifier(torch.nn.Module):
-    """Preprocessing, network and label decoding of a fitted classifier.
-
-    ``forward`` takes raw float32 series of shape (batch, channels, length)
-    and returns, for each task, the probabilities over its ``classes_`` and
-    the position of the most probable class.
-
-    Parameters
-    ----------
-    estimator : BaseDeepClassifier
-        Fitted.
-    preprocessing : bool, default=True
-        Include the fitted ``preprocessor_`` (see :func:`torch_step`).
-    """
-
-    def __init__(self, estimator: BaseDeepClassifier, preprocessing: bool = True):
-        super().__init__()
-        check_is_fitted(estimator, "net_")
-        step = estimator.preprocessor_ if preprocessing else None
-        self.preprocess = torch_step(step)
-        # A copy: moving it to the CPU must not move the estimator's network.
-        self.network = copy.deepcopy(estimator.net_.module_)
-        self.decode = GatedSoftmax(estimator.label_encoder_)
-
-    def probabilities(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """Return each task's class probabilities."""
-        features = self.preprocess(series)
-        if features.ndim == 2:  # a table: one channel of features, as in fit
-            features = features.unsqueeze(1)
-        return self.decode(self.network(features))
-
-    def forward(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        probas = self.probabilities(series)
-        labels = tuple(proba.argmax(dim=1) for proba in probas)
-        return probas + labels
-
-
-class DeployedEnsemble(torch.nn.Module):
-    """Members' :class:`DeployedClassifier` graphs, their probabilities averaged.
-
-    Parameters
-    ----------
-    members : list of BaseDeepClassifier
-        Fitted on the same labels (a :class:`SeedEnsembleClassifier`'s).
-    preprocessing : bool, default=True
-    """
-
-    def __init__(self, members: list, preprocessing: bool = True):
-        super().__init__()
-        self.members = torch.nn.ModuleList(
-            DeployedClassifier(member, preprocessing) for member in members
-        )
-
-    def forward(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        each = [member.probabilities(series) for member in self.members]
-        probas = tuple(
-            torch.stack(task).mean(dim=0) for task in zip(*each, strict=True)
-        )
-        labels = tuple(proba.argmax(dim=1) for proba in probas)
-        return probas + labels
 
 
 def export_onnx(
@@ -89,40 +24,60 @@ def export_onnx(
     preprocessing: bool = True,
     opset_version: int = 18,
 ) -> dict:
-    """Export a fitted deep classifier to ONNX, preprocessing and labels included.
+    """Export a fitted classifier to ONNX, preprocessing and labels included.
 
     The graph takes raw series (float32, shape ``(batch, channels,
     length)``, any batch size) named ``series`` and returns ``proba_<t>``
     (probabilities over task ``t``'s classes, as :meth:`predict_proba`) and
-    ``label_<t>`` (the position of the predicted class in ``classes[t]``)
-    for every task ``t``. The label metadata (classes per task, the "not
-    applicable" label and which task gates which) is stored in the model's
-    metadata under ``tsclf`` and written beside it as ``<path>.json``.
+    ``label_<t>`` (the position of the predicted class in ``classes[t]``,
+    as :meth:`predict`) for every task ``t``. The label metadata (classes
+    per task, the "not applicable" label and which task gates which) is
+    stored in the model's metadata under ``tsclf`` and written beside it
+    as ``<path>.json``.
 
     Parameters
     ----------
-    estimator : BaseDeepClassifier, SeedEnsembleClassifier or Pipeline
-        A fitted tsclf deep classifier; a seed ensemble of them (one graph
-        runs every member and averages their probabilities, as its
-        ``predict_proba`` does); or a Pipeline of steps with torch twins
-        ending in either (the steps run first in the graph).
+    estimator : classifier or Pipeline
+        Fitted; one of: a tsclf deep classifier; a
+        :class:`~tsclf.classification.SeedEnsembleClassifier` of them (one
+        graph runs every member and averages their probabilities, as its
+        ``predict_proba`` does); a
+        :class:`~tsclf.classification.VibrationClassifier` with a forest or
+        tree as its ``estimator`` (the default; features, gate and forests
+        in the graph); a scikit-learn forest or tree (alone or in a
+        :class:`~tsclf.compose.JointLabelClassifier`, see
+        :mod:`tsclf.export`), whose graph reads its feature rows; or a
+        Pipeline of steps with torch twins (:func:`torch_step`) ending in a
+        deep classifier, seed ensemble, forest or tree (the steps run first
+        in the graph).
     path : str or path-like
         The ``.onnx`` file to write.
     preprocessing : bool, default=True
-        Put the fitted ``preprocessor_`` in the graph (supported steps:
-        :func:`torch_step`); False exports the network and labels alone,
-        for input preprocessed by ``estimator.preprocessor_``.
+        Put the fitted preprocessing in the graph (a deep classifier's
+        ``preprocessor_``, a Pipeline's steps); False exports the final
+        estimator and labels alone, for input preprocessed outside the
+        graph. A VibrationClassifier is always exported whole.
     opset_version : int, default=18
 
     Returns
     -------
     metadata : dict
         What the sidecar file holds; with ``preprocessing=False``, the
-        ``input_shape`` the network reads (the preprocessor's output). A
+        ``input_shape`` the final estimator reads (the preprocessing's
+        output). A
         :class:`~tsclf.monitoring.ShiftMonitor` among the preprocessing
         steps passes series through unchanged in the graph; its statistics
         (feature transformer, covariance location and precision, threshold)
         are under ``monitors``, for a deployment that checks its input.
+
+    Raises
+    ------
+    TypeError
+        For a classifier or a step without a torch twin; the message says
+        what exports.
+    ValueError
+        For a VibrationClassifier after other steps or with
+        ``preprocessing=False``.
 
     Notes
     -----
@@ -151,48 +106,26 @@ def export_onnx(
     >>> metadata["classes"][1]
     ['B', 'IR', 'OR', 'n/a']
     """
-    head, estimator = _split_pipeline(estimator)
-    members = _deep_members(estimator)
-    ensemble = members[0] is not estimator
-    estimator = members[0]  # the labels and input shape are every member's
+    head, final = split_pipeline(estimator)
+    deployment = _deployment(head, final, preprocessing)
     path = Path(path)
-    encoder = estimator.label_encoder_
-    n_tasks = encoder.n_tasks_
+    n_tasks = len(deployment.classes)
     outputs = [f"proba_{t}" for t in range(n_tasks)] + [
         f"label_{t}" for t in range(n_tasks)
     ]
-    if preprocessing and head is not None:
-        input_shape = _pipeline_input_shape(head, estimator)
-    elif preprocessing:
-        input_shape = [estimator.n_channels_, estimator.n_timepoints_]
-    else:  # what the network reads: the preprocessor's output
-        timepoints = estimator.net_.module__n_timepoints
-        input_shape = [estimator.net_.module__n_channels]
-        input_shape += (
-            list(timepoints) if isinstance(timepoints, tuple) else [timepoints]
-        )
     metadata = {
-        "input": "series" if preprocessing else "preprocessed",
-        "input_shape": ["batch", *input_shape],
+        "input": deployment.input,
+        "input_shape": ["batch", *deployment.input_shape],
         "outputs": outputs,
-        "classes": [classes.tolist() for classes in encoder.classes_],
-        "not_applicable": encoder.not_applicable,
-        "gates": [None if gate is None else list(gate) for gate in encoder.gates_],
-        "preprocessing": bool(preprocessing),
-        "monitors": [
-            _monitor_statistics(m)
-            for m in _monitors([head, getattr(estimator, "preprocessor_", None)])
-        ],
+        "classes": deployment.classes,
+        "not_applicable": deployment.not_applicable,
+        "gates": deployment.gates or [None] * n_tasks,
+        "preprocessing": deployment.input == "series",
+        "monitors": [_monitor_statistics(m) for m in _monitors(deployment.steps)],
     }
-    module = (
-        DeployedEnsemble(members, preprocessing)
-        if ensemble
-        else DeployedClassifier(estimator, preprocessing)
-    )
-    if preprocessing and head is not None:
-        module = torch.nn.Sequential(torch_step(head), module)
+    module = deployment.module
     module = module.cpu().eval()
-    example = torch.zeros((2, *input_shape), dtype=torch.float32)
+    example = torch.zeros((2, *deployment.input_shape), dtype=torch.float32)
     with _quiet_exporter():
         program = torch.onnx.export(
             module,
@@ -217,58 +150,16 @@ def export_onnx(
     return metadata
 
 
-def _split_pipeline(estimator) -> tuple[Pipeline | None, object]:
-    """Return a Pipeline's steps before its final estimator, and that one."""
-    if not isinstance(estimator, Pipeline):
-        return None, estimator
-    check_is_fitted(estimator)
-    return estimator[:-1], estimator.steps[-1][1]
+def _deployment(head, final, preprocessing: bool) -> Deployment:
+    """Deploy ``final`` (after ``head``'s steps) by its kind."""
+    from tsclf.classification import VibrationClassifier
 
-
-def _pipeline_input_shape(head: Pipeline, final) -> list[int]:
-    """Return the (channels, length) the steps before ``final`` take.
-
-    The steps record their input's channels; the length is the first that
-    the steps turn into what ``final`` was fitted on.
-    """
-    first = head.steps[0][1]
-    channels = getattr(first, "n_features_in_", None)
-    lengths = [getattr(step, "length_", None) for _, step in head.steps]
-    lengths = [n for n in [*lengths, final.n_timepoints_] if isinstance(n, int)]
-    expected = (final.n_channels_, final.n_timepoints_)
-    for length in dict.fromkeys(lengths) if channels is not None else ():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a monitor's verdict on zeros
-            out = head.transform(np.zeros((2, channels, length), np.float32))
-        if np.shape(out)[1:] == expected:
-            return [channels, length]
-    raise TypeError(
-        f"export_onnx cannot tell which series the steps before "
-        f"{type(final).__name__} take; give them to it as its preprocessor "
-        "(preprocessor=make_pipeline(...)), where they export in the same graph."
-    )
-
-
-def _deep_members(estimator) -> list:
-    """Return the fitted deep classifier, or a seed ensemble's deep members."""
-    from tsclf.classification import SeedEnsembleClassifier
-
-    # The type first: an estimator of another kind is never "not fitted".
-    if isinstance(estimator, SeedEnsembleClassifier) and isinstance(
-        estimator.estimator, BaseDeepClassifier
-    ):
-        check_is_fitted(estimator, "estimators_")
-        return list(estimator.estimators_)
-    if not isinstance(estimator, BaseDeepClassifier):
-        raise TypeError(
-            "export_onnx takes a fitted tsclf deep classifier (CNNClassifier, "
-            "LITEClassifier, ...) or a SeedEnsembleClassifier of them, got "
-            f"{type(estimator).__name__}. Forests and feature pipelines "
-            "(VibrationClassifier among them) deploy with "
-            "tsclf.export.save_model and load_model."
-        )
-    check_is_fitted(estimator, "net_")
-    return [estimator]
+    members = deep_members(final)
+    if members is not None:
+        return deep_deployment(head, members, preprocessing)
+    if isinstance(final, VibrationClassifier):
+        return vibration_deployment(head, final, preprocessing)
+    return forest_deployment(head, final, preprocessing)
 
 
 def _monitors(parts: list) -> list:
@@ -280,7 +171,10 @@ def _monitors(parts: list) -> list:
     """
     steps = []
     for part in parts:
-        steps += [t for _, t in part.steps] if isinstance(part, Pipeline) else [part]
+        if part is not None:
+            steps += (
+                [t for _, t in part.steps] if isinstance(part, Pipeline) else [part]
+            )
     return [t for t in steps if isinstance(t, ShiftMonitor)]
 
 

@@ -1,7 +1,8 @@
 """Fitted preprocessing steps as torch modules, so they export with the network.
 
 :func:`torch_step` turns a fitted transformer into a :class:`torch.nn.Module`
-computing the same transform on a float32 batch. It is a
+computing the same transform in the transformer's precision (a float32
+batch in; float64 out where the transformer returns float64). It is a
 :func:`functools.singledispatch` function: a transformer of your own
 exports once you register its module::
 
@@ -113,15 +114,18 @@ def _(step: WindowStandardizer) -> torch.nn.Module:
 
 
 class _Affine(torch.nn.Module):
-    """``(x - offset) / scale``, the two broadcast against the input's end."""
+    """``(x - offset) / scale``, the two broadcast against the input's end.
+
+    In the input's precision, as scikit-learn's scalers compute.
+    """
 
     def __init__(self, offset: np.ndarray, scale: np.ndarray) -> None:
         super().__init__()
-        self.register_buffer("offset", torch.tensor(offset, dtype=torch.float32))
-        self.register_buffer("scale", torch.tensor(scale, dtype=torch.float32))
+        self.register_buffer("offset", torch.tensor(offset, dtype=torch.float64))
+        self.register_buffer("scale", torch.tensor(scale, dtype=torch.float64))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return (x - self.offset) / self.scale
+        return (x - self.offset.to(x.dtype)) / self.scale.to(x.dtype)
 
 
 def _scaler_statistics(scaler: StandardScaler) -> tuple[np.ndarray, np.ndarray]:
@@ -184,8 +188,9 @@ class _BandPowers(torch.nn.Module):
         energies = (spectrum.real**2 + spectrum.imag**2) @ self.weights
         if self.log:
             energies = torch.log(energies + torch.finfo(torch.float64).tiny)
-        # Band-major, as the transformer: (batch, bands, channels), flat.
-        return energies.transpose(1, 2).reshape(x.shape[0], -1).float()
+        # Band-major, as the transformer: (batch, bands, channels), flat;
+        # float64, as the transformer returns.
+        return energies.transpose(1, 2).reshape(x.shape[0], -1)
 
 
 @torch_step.register
@@ -279,10 +284,12 @@ class _Union(torch.nn.Module):
         self.weights = weights
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat(
-            [part(x) * w for part, w in zip(self.parts, self.weights, strict=True)],
-            dim=1,
-        )
+        outputs = [
+            part(x) * w for part, w in zip(self.parts, self.weights, strict=True)
+        ]
+        # As np.hstack: float64 if any part is.
+        dtype = max((out.dtype for out in outputs), key=lambda t: t.itemsize)
+        return torch.cat([out.to(dtype) for out in outputs], dim=1)
 
 
 @torch_step.register

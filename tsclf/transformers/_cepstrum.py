@@ -61,7 +61,11 @@ def cepstral_prewhitening(X: np.ndarray, lifter: int | None = None) -> np.ndarra
     if lifter is None:
         flat = spectrum / (magnitude + _TINY)
     else:
-        cepstrum = np.fft.ifft(np.log(magnitude + _TINY), axis=-1).real
+        log_magnitude = np.log(magnitude + _TINY)
+        # The centred window's 0 Hz bin is rounding noise, whose log would
+        # move the whole cepstrum: it continues the envelope from bin 1.
+        log_magnitude[..., 0] = log_magnitude[..., 1]
+        cepstrum = np.fft.ifft(log_magnitude, axis=-1).real
         cepstrum[..., :lifter] = 0.0
         if lifter > 1:
             cepstrum[..., -(lifter - 1) :] = 0.0
