@@ -129,7 +129,7 @@ ABLATION_STEPS = (
     (
         "vibration-ungated",
         "vibration-no-noise",
-        "gate: invariant alone off the training path",
+        "gate: invariant alone off the training path (forests on joint labels)",
     ),
     ("vibration-no-noise", "vibration-whitened", "off the path: noisy copies too"),
     (
