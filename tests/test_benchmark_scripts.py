@@ -118,6 +118,7 @@ def test_gpu_check_says_so_without_cuda(capsys, monkeypatch):
     assert gpu_check.main(["--epochs", "1"]).empty
     assert "No CUDA device here" in capsys.readouterr().out
     assert "SeedEnsembleClassifier" not in gpu_check.DEEP
+    assert "VibrationClassifier" not in gpu_check.DEEP
     assert "LITEClassifier" in gpu_check.DEEP
 
 

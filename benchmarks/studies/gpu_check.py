@@ -42,13 +42,16 @@ import pandas as pd
 
 from tsclf import classification
 from tsclf.datasets import load_cwru_windows
+from tsclf.deep import BaseDeepClassifier
 from tsclf.export import load_model, save_model
 
 TOLERANCE = 1e-2  # largest probability gap accepted between CPU and CUDA
+# The deep classifiers; not the seed ensemble (a meta-estimator over them)
+# nor VibrationClassifier (forests).
 DEEP = [
     name
     for name in classification.__all__
-    if name != "SeedEnsembleClassifier"  # a meta-estimator over the others
+    if issubclass(getattr(classification, name), BaseDeepClassifier)
 ]
 _LOAD_ON_CPU = """
 import pickle, sys
