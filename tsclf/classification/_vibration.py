@@ -11,6 +11,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_random_state
 
+from tsclf.classification._joint import JointLabelClassifier
 from tsclf.classification._vibration_features import (
     envelope_spectrum,
     fallback_input,
@@ -19,7 +20,6 @@ from tsclf.classification._vibration_features import (
     noisy_fallback_input,
     soft_vote,
 )
-from tsclf.compose import JointLabelClassifier
 from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.monitoring import ShiftMonitor
 from tsclf.transformers import AdaptiveScaler, CepstralCoefficients, Flatten
