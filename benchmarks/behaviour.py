@@ -20,4 +20,4 @@ Families:
 
 from __future__ import annotations
 
-VERSIONS: dict[str, int] = {"anchor": 1, "features": 1, "vibration": 3, "deep": 1}
+VERSIONS: dict[str, int] = {"anchor": 1, "features": 1, "vibration": 4, "deep": 1}

@@ -236,3 +236,10 @@ def test_vibration_selection_shares_fits_and_reads_old_records_at_defaults():
     assert (
         vibration_selection.record_key(gone, False, "lolo", "load0", "load 1") is None
     )
+    # A score made under an older behaviour of the same settings is not
+    # read as today's.
+    from benchmarks.behaviour import VERSIONS
+
+    stale = VERSIONS["vibration"] - 1
+    args = (settings, False, "lolo", "load0", "load 1")
+    assert vibration_selection.record_key(*args, stale) != key

@@ -314,3 +314,26 @@ def test_gate_distance_sets_how_far_off_the_path_the_invariant_features_decide()
     np.testing.assert_array_equal(model.predict(moved)[~outside], expected[~outside])
     with pytest.raises(ValueError, match="gate_distance"):
         VibrationClassifier(sampling_rate=RATE, gate_distance=0).fit(X, y)
+
+
+def test_the_vote_of_joint_forests_never_predicts_a_combination_not_seen():
+    from sklearn.dummy import DummyClassifier
+
+    from tsclf.classification._vibration_features import soft_vote
+    from tsclf.compose import JointLabelClassifier
+
+    # Joint priors (a, x) 0.4, (b, y) 0.3, (c, y) 0.3: each task's most
+    # probable label makes (a, y), never seen; the most probable row is (a, x).
+    y = np.array([["a", "x"]] * 4 + [["b", "y"]] * 3 + [["c", "y"]] * 3)
+    X = np.zeros((len(y), 1))
+    voters = [
+        JointLabelClassifier(DummyClassifier(strategy="prior")).fit(X, y)
+        for _ in range(2)
+    ]
+    assert soft_vote("predict", voters, (X[:2], X[:2])).tolist() == [["a", "x"]] * 2
+    # The probabilities stay the mean of each task's.
+    proba = soft_vote("predict_proba", voters, (X[:1], X[:1]))
+    np.testing.assert_allclose(proba[1], [[0.4, 0.6]])
+    # Classifiers without shared joint labels vote task by task.
+    plain = [MultiOutputClassifier(DummyClassifier(strategy="prior")).fit(X, y)] * 2
+    assert soft_vote("predict", plain, (X[:1], X[:1])).tolist() == [["a", "y"]]

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 
+from benchmarks.behaviour import VERSIONS
 from benchmarks.outputs import provenance
 from benchmarks.protocols import SHIFT_SUITE, load_problem, shared_cwru_folder
 from benchmarks.store import describe
@@ -113,17 +114,29 @@ def fit_groups(candidates: list[str]) -> list[list[str]]:
     return list(groups.values())
 
 
-def record_key(settings: dict, adapted: bool, protocol, fold, held_out) -> str | None:
+def record_key(
+    settings: dict,
+    adapted: bool,
+    protocol,
+    fold,
+    held_out,
+    behaviour: int = VERSIONS["vibration"],
+) -> str | None:
     """A stored score's key; settings a record lacks are read at default.
 
     None for a record of a setting the classifier no longer has (or whose
     meaning changed and was renamed in the records): it matches nothing.
+    ``behaviour`` is the ``vibration`` family's behaviour version
+    (:mod:`benchmarks.behaviour`) the score was made under: a change of
+    what the same settings do (a default estimator) keys anew.
     """
     defaults = settings_of(VibrationClassifier())
     if set(settings) - set(defaults):
         return None
     full = {**defaults, **settings}
-    return json.dumps([full, adapted, protocol, fold, held_out], sort_keys=True)
+    return json.dumps(
+        [full, adapted, protocol, fold, held_out, behaviour], sort_keys=True
+    )
 
 
 @functools.cache
@@ -186,6 +199,8 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
                 *(row[k] for k in ("settings", "adapted", "protocol")),
                 row["fold"],
                 row["held_out"],
+                # Version 2 until the version entered the records.
+                row.get("behaviour", 2),
             )
             if key is not None:
                 stored[key] = row
@@ -231,6 +246,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
                                     "fold": fold,
                                     "held_out": held_out,
                                     "kind": kind,
+                                    "behaviour": VERSIONS["vibration"],
                                     "score": score(kind, y_val, fitted.predict(X_val)),
                                 }
                                 with args.records.open("a") as records:

@@ -130,6 +130,26 @@ class JointLabelClassifier(
         return self.joint_rows_[position]
 
     @available_if(estimator_has("predict_proba"))
+    def predict_joint_proba(self, X) -> np.ndarray:
+        """Probabilities of the joint labels, rows of ``joint_rows_``.
+
+        Averaging these over several classifiers fitted on the same
+        labels and taking the most probable row keeps the tasks
+        consistent, which averaging the per-task probabilities does not.
+
+        Parameters
+        ----------
+        X : array-like
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_joint_classes)
+            For a 1-D ``y``, ``predict_proba``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(estimator_has("predict_proba"))
     def predict_proba(self, X) -> np.ndarray | list[np.ndarray]:
         """Per-task probabilities: the joint probabilities summed per label.
 

@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from tsclf.augmentation import AdditiveNoise, augmented_copies
+from tsclf.classification._joint import JointLabelClassifier
 from tsclf.transformers import CepstralPrewhitening, Flatten, SquaredEnvelopeSpectrum
 from tsclf.utils.labels import mean_probabilities, most_probable
 
@@ -92,14 +93,32 @@ def noisy_fallback_input(
 def soft_vote(method: str, estimators, inputs):
     """Average the probabilities of ``estimators``, each on its own input.
 
-    ``method`` is "predict_proba" (the mean, per task) or "predict" (its
-    most probable labels).
+    ``method`` is "predict_proba" (the mean, per task) or "predict": the
+    most probable joint label of the mean joint probabilities where the
+    estimators share joint labels (:class:`JointLabelClassifier`), so that
+    the tasks never contradict each other; otherwise each task's most
+    probable label.
     """
-    pairs = zip(estimators, inputs, strict=True)
+    pairs = list(zip(estimators, inputs, strict=True))
+    rows = _shared_joint_rows(estimators)
+    if method == "predict" and rows is not None:
+        joint = np.mean([e.predict_joint_proba(X) for e, X in pairs], axis=0)
+        return rows[joint.argmax(axis=1)]
     proba = mean_probabilities([estimator.predict_proba(X) for estimator, X in pairs])
     if method == "predict_proba":
         return proba
     return most_probable(estimators[0].classes_, proba)
+
+
+def _shared_joint_rows(estimators) -> np.ndarray | None:
+    """Return the joint labels every estimator predicts over, if shared."""
+    if not all(
+        isinstance(e, JointLabelClassifier) and e.multi_output_ for e in estimators
+    ):
+        return None
+    rows = estimators[0].joint_rows_
+    same = all(np.array_equal(e.joint_rows_, rows) for e in estimators[1:])
+    return rows if same else None
 
 
 def gated(outside: np.ndarray, alone, path):

@@ -118,12 +118,22 @@ class _JointClassifier(torch.nn.Module):
             "membership", torch.tensor(membership, dtype=torch.float64)
         )
         self.register_buffer("position", torch.tensor(np.array(positions)))
+        self.rows = rows
         self.n_classes = [len(classes) for classes in model.classes_]
 
-    def forward(self, features: torch.Tensor):
-        (joint,), (most_probable,) = self.inner(features)
+    def joint(self, features: torch.Tensor) -> torch.Tensor:
+        """Return the joint labels' probabilities (``predict_joint_proba``)."""
+        (joint,), _ = self.inner(features)
+        return joint
+
+    def decode(self, joint: torch.Tensor):
+        """Per-task probabilities and the labels of the most probable row."""
         probas = torch.split(joint @ self.membership, self.n_classes, dim=1)
+        most_probable = joint.argmax(dim=1)
         return probas, tuple(position[most_probable] for position in self.position)
+
+    def forward(self, features: torch.Tensor):
+        return self.decode(self.joint(features))
 
 
 @singledispatch

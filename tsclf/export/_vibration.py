@@ -9,12 +9,13 @@ it runs inside the graph, as ``predict`` runs it.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
 from tsclf.export._deployment import Deployment, task_classes
 from tsclf.export._torch_steps import torch_step
-from tsclf.export._trees import torch_classifier
+from tsclf.export._trees import _JointClassifier, torch_classifier
 
 
 class _MahalanobisRatio(torch.nn.Module):
@@ -74,20 +75,30 @@ class DeployedVibrationClassifier(torch.nn.Module):
             if estimator.raw_estimator_ is None
             else torch_classifier(estimator.raw_estimator_)
         )
+        # As soft_vote: forests on the same joint labels vote on the rows.
+        self.joint_vote = self.raw_vote is not None and all(
+            isinstance(c, _JointClassifier)
+            and np.array_equal(c.rows, self.off_path.rows)
+            for c in (self.off_path, self.raw_vote)
+        )
 
     def forward(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
         series = series.double()  # the estimator validates to float64
         signature, invariant = self.signature(series), self.invariant(series)
         # The monitor reads the signature as one series per window.
         outside = self.distance(signature.unsqueeze(1)) > self.gate_distance
+        raw = None if self.raw is None else self.raw(series)
         if self.raw is None:
             alone, alone_labels = self.off_path(invariant)
         elif self.raw_vote is None:  # raw_envelope="join": one forest on both
-            fallback = torch.cat([invariant, self.raw(series)], dim=1)
+            fallback = torch.cat([invariant, raw], dim=1)
             alone, alone_labels = self.off_path(fallback)
-        else:  # "vote": the two forests' probabilities averaged
+        elif self.joint_vote:  # "vote" of joint forests: the rows averaged
+            joint = (self.off_path.joint(invariant) + self.raw_vote.joint(raw)) / 2
+            alone, alone_labels = self.off_path.decode(joint)
+        else:  # "vote": the two forests' probabilities averaged per task
             invariant_probas, _ = self.off_path(invariant)
-            raw_probas, _ = self.raw_vote(self.raw(series))
+            raw_probas, _ = self.raw_vote(raw)
             alone = tuple(
                 (a + b) / 2 for a, b in zip(invariant_probas, raw_probas, strict=True)
             )
