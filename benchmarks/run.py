@@ -206,6 +206,12 @@ def run(config: RunConfig) -> pd.DataFrame:
     progress.close()
     if todo:
         store.compact()
+    # A unit skipped while another fit held its claim may have been recorded
+    # since: an adapted twin whose base fit, in this run, records both.
+    store.sync()
+    for unit, row in fitted.items():
+        if row is None and unit.key in store:
+            fitted[unit] = store.get(unit.key)
     elsewhere = [unit.describe() for unit, row in fitted.items() if row is None]
     if elsewhere:
         print(

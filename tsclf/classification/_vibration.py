@@ -11,7 +11,6 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_random_state
 
-from tsclf.classification._joint import JointLabelClassifier
 from tsclf.classification._vibration_features import (
     envelope_spectrum,
     fallback_input,
@@ -20,6 +19,7 @@ from tsclf.classification._vibration_features import (
     noisy_fallback_input,
     soft_vote,
 )
+from tsclf.compose import JointLabelClassifier
 from tsclf.metrics import MultiTaskClassifierMixin
 from tsclf.monitoring import ShiftMonitor
 from tsclf.transformers import AdaptiveScaler, CepstralCoefficients, Flatten
@@ -82,7 +82,9 @@ class VibrationClassifier(MultiOutputMixin, MultiTaskClassifierMixin, BaseEstima
         whitened), over the whole band up to ``max_frequency``: the gain
         still cancels, and the carriers where the fault rings loudest weigh
         more. "vote": a classifier of its own, whose probabilities are
-        averaged with the invariant classifier's (needs ``predict_proba``);
+        averaged with the invariant classifier's (needs ``predict_proba``;
+        classifiers on the joint labels, as the default, average those and
+        predict the most probable combination, so the tasks agree);
         "join": its features join the invariant ones in one classifier
         (across sensors it then weighs more, and less on a bearing never
         seen); None: not read.

@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from tsclf.augmentation import AdditiveNoise, augmented_copies
-from tsclf.classification._joint import JointLabelClassifier
+from tsclf.compose import JointLabelClassifier
 from tsclf.transformers import CepstralPrewhitening, Flatten, SquaredEnvelopeSpectrum
 from tsclf.utils.labels import mean_probabilities, most_probable
 

@@ -10,8 +10,8 @@
   groups and weights following the resampled rows.
 """
 
-from tsclf.classification._joint import JointLabelClassifier
 from tsclf.compose._adaptive import AdaptivePipeline
+from tsclf.compose._joint import JointLabelClassifier
 from tsclf.compose._resampled import ResampledClassifier
 from tsclf.compose._sktime import SktimeClassifier
 from tsclf.compose._sktime_transformer import SktimeTransformer

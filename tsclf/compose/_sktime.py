@@ -96,11 +96,12 @@ class SktimeClassifier(BaseClassifier):
         from sklearn.pipeline import make_pipeline
         from sklearn.tree import DecisionTreeClassifier
 
-        from tsclf.classification import CNNClassifier
         from tsclf.transformers import BandEnergies, Flatten
 
+        # No deep classifier here: compose sits below tsclf.classification
+        # (whose VibrationClassifier uses JointLabelClassifier); tests wrap
+        # one (tests/test_ecosystem.py).
         return [
-            {"estimator": CNNClassifier(max_epochs=2, validation=None, random_state=0)},
             {
                 "estimator": make_pipeline(
                     Flatten(), DecisionTreeClassifier(random_state=0)

@@ -18,7 +18,7 @@ from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
 
-from tsclf.classification._joint import JointLabelClassifier
+from tsclf.compose import JointLabelClassifier
 
 
 class TreeEnsemble(torch.nn.Module):
