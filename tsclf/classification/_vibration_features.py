@@ -100,7 +100,7 @@ def soft_vote(method: str, estimators, inputs):
     probable label.
     """
     pairs = list(zip(estimators, inputs, strict=True))
-    rows = _shared_joint_rows(estimators)
+    rows = shared_joint_rows(estimators)
     if method == "predict" and rows is not None:
         joint = np.mean([e.predict_joint_proba(X) for e, X in pairs], axis=0)
         return rows[joint.argmax(axis=1)]
@@ -110,8 +110,11 @@ def soft_vote(method: str, estimators, inputs):
     return most_probable(estimators[0].classes_, proba)
 
 
-def _shared_joint_rows(estimators) -> np.ndarray | None:
-    """Return the joint labels every estimator predicts over, if shared."""
+def shared_joint_rows(estimators) -> np.ndarray | None:
+    """Return the joint labels every estimator predicts over, if shared.
+
+    Where they are, :func:`soft_vote` (and the ONNX graph) votes on them.
+    """
     if not all(
         isinstance(e, JointLabelClassifier) and e.multi_output_ for e in estimators
     ):

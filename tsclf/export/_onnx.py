@@ -171,10 +171,7 @@ def _monitors(parts: list) -> list:
     """
     steps = []
     for part in parts:
-        if part is not None:
-            steps += (
-                [t for _, t in part.steps] if isinstance(part, Pipeline) else [part]
-            )
+        steps += [t for _, t in part.steps] if isinstance(part, Pipeline) else [part]
     return [t for t in steps if isinstance(t, ShiftMonitor)]
 
 

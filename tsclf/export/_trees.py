@@ -118,7 +118,6 @@ class _JointClassifier(torch.nn.Module):
             "membership", torch.tensor(membership, dtype=torch.float64)
         )
         self.register_buffer("position", torch.tensor(np.array(positions)))
-        self.rows = rows
         self.n_classes = [len(classes) for classes in model.classes_]
 
     def joint(self, features: torch.Tensor) -> torch.Tensor:

@@ -9,13 +9,13 @@ it runs inside the graph, as ``predict`` runs it.
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
+from tsclf.classification._vibration_features import shared_joint_rows
 from tsclf.export._deployment import Deployment, task_classes
 from tsclf.export._torch_steps import torch_step
-from tsclf.export._trees import _JointClassifier, torch_classifier
+from tsclf.export._trees import torch_classifier
 
 
 class _MahalanobisRatio(torch.nn.Module):
@@ -75,11 +75,10 @@ class DeployedVibrationClassifier(torch.nn.Module):
             if estimator.raw_estimator_ is None
             else torch_classifier(estimator.raw_estimator_)
         )
-        # As soft_vote: forests on the same joint labels vote on the rows.
-        self.joint_vote = self.raw_vote is not None and all(
-            isinstance(c, _JointClassifier)
-            and np.array_equal(c.rows, self.off_path.rows)
-            for c in (self.off_path, self.raw_vote)
+        # The rule soft_vote follows: forests on shared joint labels vote on them.
+        voters = (estimator.invariant_estimator_, estimator.raw_estimator_)
+        self.joint_vote = self.raw_vote is not None and (
+            shared_joint_rows(voters) is not None
         )
 
     def forward(self, series: torch.Tensor) -> tuple[torch.Tensor, ...]:
