@@ -6,7 +6,9 @@ nothing else:
 - the model's name (what :mod:`benchmarks.models` builds under it);
 - the settings that differ from their classes' defaults
   (:func:`changed_settings`), so that a new parameter whose default keeps
-  the old behaviour keeps every key;
+  the old behaviour keeps every key, with classes named as they are
+  imported (:func:`public_name`), so that moving one between private
+  modules keeps them too;
 - the training-behaviour version of the model's family
   (:mod:`benchmarks.behaviour`), which a change of what a fit learns bumps
   (a test holds a tiny fit's fingerprint per family and fails until it is);
@@ -27,6 +29,7 @@ import fcntl
 import functools
 import gzip
 import hashlib
+import importlib
 import inspect
 import json
 import os
@@ -48,7 +51,7 @@ def describe(value):
     estimators by their class and the settings they change from its
     defaults, containers item by item."""
     if inspect.isclass(value) or inspect.isroutine(value):
-        return f"{value.__module__}.{value.__qualname__}"
+        return public_name(value)
     if isinstance(value, functools.partial):
         return {
             "partial": describe(value.func),
@@ -70,6 +73,33 @@ def describe(value):
     # Other objects (a skorch callback) by their class and public state.
     state = {k: v for k, v in sorted(vars(value).items()) if not k.startswith("_")}
     return {"class": describe(type(value)), **describe(state)}
+
+
+def public_name(value) -> str:
+    """The dotted name under which a class or function is imported.
+
+    The shallowest public module that hands out ``value`` itself names it
+    (``sklearn.ensemble.RandomForestClassifier``, not
+    ``sklearn.ensemble._forest.RandomForestClassifier``), so that moving a
+    class between private modules keeps every key that names it. A value
+    no public module hands out keeps its defining module's name.
+    """
+    module, qualname = value.__module__, value.__qualname__
+    parts = module.split(".")
+    if "<locals>" not in qualname:
+        for depth in range(1, len(parts) + 1):
+            if parts[depth - 1].startswith("_"):
+                break
+            prefix = ".".join(parts[:depth])
+            try:
+                found = functools.reduce(
+                    getattr, qualname.split("."), importlib.import_module(prefix)
+                )
+            except (ImportError, AttributeError):
+                continue
+            if found is value:
+                return f"{prefix}.{qualname}"
+    return f"{module}.{qualname}"
 
 
 _ABSENT = "<absent>"

@@ -233,6 +233,25 @@ def test_a_new_parameter_at_its_default_keeps_every_key():
         assert store.describe(builds[0]) == store.describe(builds[1])
 
 
+def test_moving_a_class_between_private_modules_keeps_every_key():
+    from sklearn.ensemble import RandomForestClassifier
+
+    from tsclf.compose import JointLabelClassifier
+
+    model = JointLabelClassifier(RandomForestClassifier(n_estimators=7))
+    described, key = store.describe(model), key_of(model, family="features")
+    assert described["class"] == "tsclf.compose.JointLabelClassifier"
+    assert described["estimator"]["class"] == "sklearn.ensemble.RandomForestClassifier"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(JointLabelClassifier, "__module__", "tsclf.compose._moved")
+        assert store.describe(model) == described
+        assert key_of(model, family="features") == key
+    # A class no public module hands out keeps its own module's name.
+    assert store.public_name(store.Store) == "benchmarks.store.Store"
+    local = type("Local", (), {"__module__": "tsclf._nowhere"})
+    assert store.public_name(local) == "tsclf._nowhere.Local"
+
+
 def test_ucr_settings_follow_dl4tsc_for_tiny_training_sets():
     context = Context(1.0, 0, 1, "cpu", "full", "ucr", n_train=50)
     resnet = MODELS["resnet"].build(context)
