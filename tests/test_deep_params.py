@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -347,3 +350,47 @@ def test_a_held_out_class_does_not_stop_training_at_the_first_epoch():
     losses = clf.net_.history[:, "valid_loss"]
     assert clf.n_epochs_ == 10 and losses[-1] < losses[0] / 2
     assert clf.net_.history[-1, "valid_acc"] > 0.9
+
+
+def _files_named_in_the_engine_diagram() -> set[str]:
+    """The files and folders of ``docs/engine.md``'s diagram, under tsclf/."""
+    text = (Path(__file__).parents[1] / "docs" / "engine.md").read_text()
+    diagram = text.split("```text\n", 1)[1].split("```", 1)[0]
+    named = set()
+    for token in re.findall(r"[\w/]+\.py|\w+/", diagram):
+        named.add(token if "/" in token else f"deep/{token}")
+    return named
+
+
+def test_the_engine_diagram_names_every_file_a_deep_fit_runs():
+    X, y = make_spike_anomaly(n_samples=40, length=32, random_state=0)
+    y = np.column_stack([y, np.arange(len(y)) % 2])  # two tasks
+    groups = np.arange(len(X)) % 8
+    ran = set()
+
+    def note(frame, event, arg):
+        path = frame.f_code.co_filename.replace("\\", "/")
+        if event == "call" and "/tsclf/" in path:
+            ran.add(path.rsplit("/tsclf/", 1)[1])
+
+    estimator = CNNClassifier(max_epochs=1, random_state=0)
+    sys.setprofile(note)
+    try:
+        estimator.fit(X, y, groups=groups)
+    finally:
+        sys.setprofile(None)
+    named = _files_named_in_the_engine_diagram()
+
+    def is_named(path: str) -> bool:
+        return path in named or any(
+            entry.endswith("/") and path.startswith(entry) for entry in named
+        )
+
+    assert sorted(path for path in ran if not is_named(path)) == []
+    # Augmentation runs only when asked for; every other entry runs.
+    missed = {
+        entry
+        for entry in named - {"augmentation/"}
+        if not any(path == entry or path.startswith(entry) for path in ran)
+    }
+    assert missed == set()

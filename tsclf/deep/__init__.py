@@ -28,10 +28,15 @@ from tsclf.deep._classifier import BaseDeepClassifier
 from tsclf.deep._engine import BaseDeepEstimator
 from tsclf.deep._forward import network_logits, resolve_device
 from tsclf.deep._labels import MultiTaskLabelEncoder
-from tsclf.deep._losses import IGNORE_INDEX, MultiOutputMSE, MultiTaskCrossEntropy
+from tsclf.deep._losses import (
+    IGNORE_INDEX,
+    MultiOutputMSE,
+    MultiTaskCrossEntropy,
+    class_weight_tensors,
+    task_weight_list,
+)
 from tsclf.deep._params import PREFIXES
 from tsclf.deep._regressor import BaseDeepRegressor
-from tsclf.deep._weights import class_weight_tensors, task_weight_list
 
 __all__ = [
     "IGNORE_INDEX",

@@ -8,16 +8,20 @@ Each setting of the estimator maps to one small skorch callback:
 :class:`skorch.callbacks.ProgressBar`. All of them watch the validation
 loss, or the training loss when there is no validation set. A
 :class:`DivergenceGuard` always runs first at the end of each epoch.
+The epoch table (:class:`TerminalAwarePrintLog`) is the one the net
+prints.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import sys
 from typing import Any
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, PrintLog
 
 from tsclf.augmentation import AugmentBatch
 from tsclf.exceptions import DivergenceError
@@ -199,3 +203,33 @@ def checked_callbacks(callbacks: list, owner: str) -> list:
                 f"pairs, got {item!r}."
             )
     return callbacks
+
+
+# ANSI "select graphic rendition" sequences: what skorch colours with.
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class TerminalAwarePrintLog(PrintLog):
+    """Print the epoch table; colour the best scores only on a terminal.
+
+    skorch's :class:`~skorch.callbacks.PrintLog` wraps the best value of
+    each score in ANSI colour codes, which a terminal shows as colour and a
+    log file or a notebook's captured output as escape sequences. Here the
+    codes are kept only when standard output is a terminal.
+
+    Parameters
+    ----------
+    **kwargs
+        As for :class:`skorch.callbacks.PrintLog`.
+    """
+
+    def format_row(self, row, key, color):
+        formatted = super().format_row(row, key, color)
+        if isinstance(formatted, str) and not _on_a_terminal():
+            return _COLOUR.sub("", formatted)
+        return formatted
+
+
+def _on_a_terminal() -> bool:
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())

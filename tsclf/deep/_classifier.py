@@ -13,9 +13,10 @@ from tsclf.deep._labels import MultiTaskLabelEncoder
 from tsclf.deep._losses import (
     IGNORE_INDEX,
     MultiTaskCrossEntropy,
+    class_weight_tensors,
     split_sample_weight,
+    task_weight_list,
 )
-from tsclf.deep._weights import class_weight_tensors, task_weight_list
 from tsclf.metrics import MultiTaskClassifierMixin, joint_accuracy
 from tsclf.utils.constraints import StrOptions
 from tsclf.utils.labels import joint_labels

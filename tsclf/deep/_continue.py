@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsclf.deep._losses import with_sample_weight
 from tsclf.deep._seeding import fit_seed, seeded_fit
-from tsclf.deep._weights import with_sample_weight
 
 
 def continue_training(estimator, X: np.ndarray, targets, sample_weight, epochs):

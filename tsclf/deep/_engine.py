@@ -29,12 +29,12 @@ from tsclf.deep._callbacks import (
 )
 from tsclf.deep._forward import check_network_runs, network_logits, resolve_device
 from tsclf.deep._loader import BatchIndexLoader
+from tsclf.deep._losses import target_rows, with_sample_weight
 from tsclf.deep._params import DeepParams
 from tsclf.deep._precision import PRECISIONS, PrecisionNet
 from tsclf.deep._preprocess import PreprocessorMixin
 from tsclf.deep._seeding import fit_seed, seeded_fit
 from tsclf.deep._validation import checked_groups, validation_split
-from tsclf.deep._weights import target_rows, with_sample_weight
 from tsclf.utils.constraints import HasMethods, Interval, StrOptions
 from tsclf.utils.validation import validate_series
 

@@ -12,7 +12,7 @@ import torch
 from skorch import NeuralNet
 from skorch.dataset import unpack_data
 
-from tsclf.deep._print_log import TerminalAwarePrintLog
+from tsclf.deep._callbacks import TerminalAwarePrintLog
 from tsclf.exceptions import EmulatedPrecisionWarning
 from tsclf.utils.hardware import cpu_has_native_bf16
 
