@@ -11,6 +11,7 @@ from typing import Any
 from imblearn.over_sampling import RandomOverSampler
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 from sktime.transformations.series.summarize import SummaryTransformer
 
 from tsclf.classification import MLPClassifier
@@ -124,6 +125,7 @@ TEST_PARAMS: dict[str, dict[str, Any]] = {
     "RNNRegressor": {**FAST_DEEP, "module__hidden_size": 8},
     # A summary of each series (mean, spread, quantiles) works at any length.
     "SktimeTransformer": {"transformer": SummaryTransformer()},
+    "ChunkedTransformer": {"transformer": StandardScaler(), "chunk_size": 7},
     "JointLabelClassifier": {"estimator": LogisticRegression()},
     "ResampledClassifier": {
         "resampler": MultiTaskResampler(RandomOverSampler(random_state=0)),

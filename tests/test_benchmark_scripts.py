@@ -243,3 +243,17 @@ def test_vibration_selection_shares_fits_and_reads_old_records_at_defaults():
     stale = VERSIONS["vibration"] - 1
     args = (settings, False, "lolo", "load0", "load 1")
     assert vibration_selection.record_key(*args, stale) != key
+
+
+def test_the_out_of_core_study_measures_each_scale_in_a_process_of_its_own():
+    from benchmarks.studies import out_of_core
+
+    table = out_of_core.main(
+        ["--scales", "1", "2", "--models", "features", "--step", "6000"]
+    )
+    assert list(table["scale"]) == [1, 1, 2, 2]
+    assert list(table["storage"]) == ["disk", "memory"] * 2
+    # Twice the recordings, twice the windows; every figure measured.
+    assert (table["windows"].iloc[2:].to_numpy() == 2 * table["windows"].iloc[:2]).all()
+    assert (table["peak_rss_mb"] > 0).all()
+    assert (table["fit_predict_windows_per_s"] > 0).all()

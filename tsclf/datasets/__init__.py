@@ -5,6 +5,7 @@ from tsclf.datasets._cwru_catalog import NOT_APPLICABLE, TASKS, cwru_catalog
 from tsclf.datasets._cwru_checksums import cwru_checksums
 from tsclf.datasets._cwru_mat import CWRU_CHANNELS, read_cwru_mat
 from tsclf.datasets._cwru_windows import load_cwru_windows
+from tsclf.datasets._disk import WindowArray, open_windows, save_recordings
 from tsclf.datasets._download import CWRU_BASE_URL, cwru_data_home, fetch_cwru
 from tsclf.datasets._recording import Recording, recordings_frame
 from tsclf.datasets._synthetic import make_spike_anomaly
@@ -19,6 +20,7 @@ __all__ = [
     "NOT_APPLICABLE",
     "TASKS",
     "Recording",
+    "WindowArray",
     "Windows",
     "cwru_catalog",
     "cwru_checksums",
@@ -31,6 +33,8 @@ __all__ = [
     "make_forecasting_windows",
     "make_spike_anomaly",
     "make_windows",
+    "open_windows",
     "read_cwru_mat",
     "recordings_frame",
+    "save_recordings",
 ]

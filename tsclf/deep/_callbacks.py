@@ -71,23 +71,50 @@ SHUFFLE_TRAINING_BATCHES = True
 AUGMENTATION_SEED_OFFSET = 1
 
 
-def drops_lone_last_batch(n_train: int, batch_size: int) -> bool:
-    """Whether training leaves out a last batch of one window.
+def drops_lone_last_batch(n_train: int, batch_size: int, n_replicas: int = 1) -> bool:
+    """Whether training leaves out a last batch of one window (per process).
 
-    BatchNorm cannot train on one sample; any other remainder is kept.
+    BatchNorm cannot train on one sample; any other remainder is kept. In
+    data-parallel training each of ``n_replicas`` processes takes its share
+    of the batch, and the batch is left out when a share would hold one
+    window or none.
     """
-    return n_train % batch_size == 1
+    remainder = n_train % batch_size
+    return remainder > 0 and remainder // n_replicas < 2
 
 
 def training_loader_policy(
-    n_train: int, batch_size: int, seed: int, augmentation: list | None
+    n_train: int,
+    batch_size: int,
+    seed: int,
+    augmentation: list | None,
+    *,
+    n_replicas: int = 1,
+    rank: int = 0,
 ) -> dict[str, Any]:
-    """Return the training loader's settings (``iterator_train__*``) for one fit."""
+    """Return the training loader's settings (``iterator_train__*``) for one fit.
+
+    With ``n_replicas`` processes training together, this one (``rank``)
+    takes its share of every batch.
+    """
+    if n_replicas > 1 and (batch_size < n_replicas or n_train < 2 * n_replicas):
+        raise ValueError(
+            f"Data-parallel training over {n_replicas} processes needs a "
+            f"batch_size of at least {n_replicas} and at least "
+            f"{2 * n_replicas} training windows (each process takes its share "
+            f"of every batch); got batch_size={batch_size} and {n_train} "
+            "training windows."
+        )
     settings = {
         "iterator_train__shuffle": SHUFFLE_TRAINING_BATCHES,
-        "iterator_train__drop_last": drops_lone_last_batch(n_train, batch_size),
+        "iterator_train__drop_last": drops_lone_last_batch(
+            n_train, batch_size, n_replicas
+        ),
         "iterator_train__generator": torch.Generator().manual_seed(seed),
     }
+    if n_replicas > 1:
+        settings["iterator_train__num_replicas"] = n_replicas
+        settings["iterator_train__rank"] = rank
     if augmentation:
         settings["iterator_train__collate_fn"] = AugmentBatch(
             augmentation, seed + AUGMENTATION_SEED_OFFSET
@@ -95,16 +122,21 @@ def training_loader_policy(
     return settings
 
 
-def policy_callbacks(estimator, *, has_validation: bool) -> list[tuple[str, Any]]:
+def policy_callbacks(
+    estimator, *, has_validation: bool, verbose: int
+) -> list[tuple[str, Any]]:
     """Named skorch callbacks for the estimator's training policy.
 
     Parameters
     ----------
     estimator : BaseDeepEstimator
         Read for ``lr_scheduler`` (and ``lr_scheduler__*``),
-        ``early_stopping_patience``, ``gradient_clip`` and ``verbose``.
+        ``early_stopping_patience`` and ``gradient_clip``.
     has_validation : bool
         Whether a validation set is held out.
+    verbose : int
+        The estimator's ``verbose``, or 0 in a process that keeps quiet
+        (all but rank 0 of a data-parallel fit).
 
     Returns
     -------
@@ -139,7 +171,7 @@ def policy_callbacks(estimator, *, has_validation: bool) -> list[tuple[str, Any]
                     monitor=monitor,
                     patience=estimator.early_stopping_patience,
                     load_best=True,
-                    sink=print if estimator.verbose else _silent,
+                    sink=print if verbose else _silent,
                 ),
             )
         )
@@ -147,7 +179,7 @@ def policy_callbacks(estimator, *, has_validation: bool) -> list[tuple[str, Any]
         callbacks.append(
             ("gradient_clipping", GradientNormClipping(estimator.gradient_clip))
         )
-    if estimator.verbose >= 2:
+    if verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
     return callbacks
 

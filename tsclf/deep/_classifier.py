@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from tsclf.deep._continue import continue_training
+from tsclf.deep._continue import continue_training, continues
 from tsclf.deep._engine import BaseDeepEstimator
 from tsclf.deep._forward import network_logits
 from tsclf.deep._labels import MultiTaskLabelEncoder
@@ -138,7 +138,7 @@ class BaseDeepClassifier(
         self : estimator
         """
         self._check_params()
-        if self._continues(groups, conditions):
+        if continues(self, groups, conditions):
             return self.partial_fit(X, y, sample_weight=sample_weight)
         names = list(y.columns) if hasattr(y, "columns") else None
         X, y = self._validate_X(X, y, reset=True)

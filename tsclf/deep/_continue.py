@@ -48,3 +48,21 @@ def continue_training(estimator, X: np.ndarray, targets, sample_weight, epochs):
             net.partial_fit(X, y, epochs=epochs)
     finally:  # an interrupt leaves the epochs it finished in the network
         estimator.n_epochs_ = len(net.history)
+
+
+def continues(estimator, groups, conditions) -> bool:
+    """Whether ``fit`` continues training (``warm_start``) on a fitted estimator.
+
+    ``groups`` and ``conditions`` are read by the first fit only: given to a
+    continuing fit they raise.
+    """
+    if not (estimator.warm_start and hasattr(estimator, "net_")):
+        return False
+    if groups is not None or conditions is not None:
+        raise ValueError(
+            f"{type(estimator).__name__}(warm_start=True) continues training "
+            "on the first fit's validation split: groups and conditions "
+            "are read by the first fit only. Leave them out, or set "
+            "warm_start=False to fit afresh."
+        )
+    return True

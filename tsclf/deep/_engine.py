@@ -18,16 +18,22 @@ from typing import Any, ClassVar
 
 import numpy as np
 import torch
-from sklearn.utils.validation import check_is_fitted
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
+from tsclf.datasets import WindowArray
 from tsclf.deep._adapt import TestTimeAdaptationMixin
 from tsclf.deep._callbacks import (
     checked_callbacks,
     policy_callbacks,
     training_loader_policy,
 )
-from tsclf.deep._forward import check_network_runs, network_logits, resolve_device
+from tsclf.deep._distributed import DistributedNet, join_fit
+from tsclf.deep._forward import (
+    FittedNetworkMixin,
+    check_network_runs,
+    resolve_device,
+)
+from tsclf.deep._lazy import rows_of, validate_windows_on_disk
 from tsclf.deep._loader import BatchIndexLoader
 from tsclf.deep._losses import target_rows, with_sample_weight
 from tsclf.deep._params import DeepParams
@@ -39,7 +45,9 @@ from tsclf.utils.constraints import HasMethods, Interval, StrOptions
 from tsclf.utils.validation import validate_series
 
 
-class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
+class BaseDeepEstimator(
+    FittedNetworkMixin, PreprocessorMixin, TestTimeAdaptationMixin, DeepParams
+):
     """Training machinery shared by every deep estimator.
 
     Parameters
@@ -123,6 +131,15 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         the label encoding and the first fit's validation split kept)
         instead of starting afresh. ``groups`` and ``conditions`` are read
         by the first fit only; passing them to a continuing fit raises.
+    distributed : bool, default=False
+        Whether ``fit`` trains data-parallel (torch's
+        ``DistributedDataParallel``) with the other processes of a
+        :mod:`torch.distributed` group, launched by ``torchrun
+        --nproc_per_node N script.py``: each calls ``fit`` with the same
+        ``X`` and ``y`` (checked), trains on its share of every batch and
+        ends with the same network; only rank 0 prints, and
+        :func:`tsclf.export.save_model` writes only there. See
+        ``docs/tune-and-scale.md``.
     compile : bool, default=False
         Whether training runs the network and loss compiled by
         :func:`torch.compile` (skorch's ``compile``; needs a C++ compiler):
@@ -176,6 +193,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         "device": [str],
         "precision": [StrOptions(set(PRECISIONS))],
         "compile": ["boolean"],
+        "distributed": ["boolean"],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -202,6 +220,7 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         precision: str = "float32",
         warm_start: bool = False,
         compile: bool = False,
+        distributed: bool = False,
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
         **kwargs: Any,
@@ -213,14 +232,25 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
     # -- checks and input ---------------------------------------------------
 
     def _validate_X(self, X, y=None, *, reset: bool):
-        """Validate X (and y) and return X as float32 (n, channels, length)."""
+        """Validate X (and y) and return X as float32 (n, channels, length).
+
+        Windows on disk (:class:`~tsclf.datasets.WindowArray`) are checked
+        without being read, and returned as they are.
+        """
+        on_disk = isinstance(X, WindowArray)
         if reset:
-            X, y = validate_series(
-                self, X, y=y, reset=True, dtype=np.float32, multi_output=True
-            )
+            if on_disk:
+                X, y = validate_windows_on_disk(self, X, y, reset=True)
+            else:
+                X, y = validate_series(
+                    self, X, y=y, reset=True, dtype=np.float32, multi_output=True
+                )
             self.n_channels_, self.n_timepoints_ = X.shape[1], X.shape[2]
             return X, y
-        X = validate_series(self, X, reset=False, dtype=np.float32)
+        if on_disk:
+            X = validate_windows_on_disk(self, X, None, reset=False)
+        else:
+            X = validate_series(self, X, reset=False, dtype=np.float32)
         if X.shape[1:] != (self.n_channels_, self.n_timepoints_):
             raise ValueError(
                 f"X has series of shape {X.shape[1:]}, but this estimator was fitted "
@@ -229,19 +259,6 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         return X
 
     # -- training -------------------------------------------------------------
-
-    def _continues(self, groups, conditions) -> bool:
-        """Whether this ``fit`` continues training (``warm_start``)."""
-        if not (self.warm_start and hasattr(self, "net_")):
-            return False
-        if groups is not None or conditions is not None:
-            raise ValueError(
-                f"{type(self).__name__}(warm_start=True) continues training "
-                "on the first fit's validation split: groups and conditions "
-                "are read by the first fit only. Leave them out, or set "
-                "warm_start=False to fit afresh."
-            )
-        return True
 
     def _scoring_callbacks(self, has_validation: bool) -> list:
         """Per-epoch scores recorded in the history (none by default)."""
@@ -283,6 +300,11 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
             )
         self.device_ = resolve_device(self.device)
         seed, rng = fit_seed(self.random_state)
+        rank, n_replicas = 0, 1
+        if self.distributed:
+            rank, n_replicas, self.device_, seed = join_fit(
+                self.device_, seed, rng, X, y, owner=type(self).__name__
+            )
         groups = checked_groups(groups, X.shape[0])
         split = validation_split(self, X.shape[0], y_split, groups, rng, conditions)
         if split is not None:
@@ -292,12 +314,19 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
             train_split, X_train, y_train = None, X, y
         else:
             train, valid = split
-            train_split = predefined_split(Dataset(X[valid], target_rows(y, valid)))
-            X_train, y_train = X[train], target_rows(y, train)
+            train_split = predefined_split(
+                Dataset(rows_of(X, valid), target_rows(y, valid))
+            )
+            X_train, y_train = rows_of(X, train), target_rows(y, train)
         shape = X.shape[2:]
         components = {
             **training_loader_policy(
-                len(X_train), self.batch_size, seed, self.augmentation
+                len(X_train),
+                self.batch_size,
+                seed,
+                self.augmentation,
+                n_replicas=n_replicas,
+                rank=rank,
             ),
             **{f"criterion__{k}": v for k, v in criterion_params.items()},
             # The user's prefixed parameters pass through to skorch as they are.
@@ -319,7 +348,11 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         )
         has_validation = split is not None
         callbacks = [
-            *policy_callbacks(self, has_validation=has_validation),
+            *policy_callbacks(
+                self,
+                has_validation=has_validation,
+                verbose=self.verbose if rank == 0 else 0,
+            ),
             *self._scoring_callbacks(has_validation),
             *checked_callbacks(self.callbacks or [], type(self).__name__),
         ]
@@ -327,6 +360,8 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         with seeded_fit(seed, self.device_, owner=owner, warn=warn):
             net = self._new_net(
                 self.device_,
+                distributed=self.distributed,
+                quiet=rank != 0,
                 train_split=train_split,
                 callbacks=callbacks,
                 compile=self.compile,
@@ -340,12 +375,21 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
         self.net_ = net
         self.n_epochs_ = len(net.history)
 
-    def _new_net(self, device: str, **settings: Any) -> PrecisionNet:
+    def _new_net(
+        self,
+        device: str,
+        *,
+        distributed: bool = False,
+        quiet: bool = False,
+        **settings: Any,
+    ) -> PrecisionNet:
         """Return the skorch net of this estimator's settings: the one builder.
 
-        ``fit`` adds what training needs, ``load_model`` the saved shape.
+        ``fit`` adds what training needs, ``load_model`` the saved shape;
+        ``distributed`` trains it data-parallel, ``quiet`` silences it.
         """
-        return PrecisionNet(
+        net_class = DistributedNet if distributed else PrecisionNet
+        return net_class(
             module=self.module,
             criterion=self._criterion,
             optimizer=self.optimizer,
@@ -355,57 +399,11 @@ class BaseDeepEstimator(PreprocessorMixin, TestTimeAdaptationMixin, DeepParams):
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
             device=device,
-            verbose=int(self.verbose > 0),
+            verbose=0 if quiet else int(self.verbose > 0),
             predict_nonlinearity=None,
             precision=self.precision,
             **settings,
         )
-
-    # -- fitted -------------------------------------------------------------
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Restore a pickled estimator; a GPU-trained one loads on the CPU.
-
-        skorch maps the network's tensors to the CPU when CUDA is missing;
-        ``device_`` then follows the device the network landed on.
-        """
-        self.__dict__.update(state)
-        if hasattr(state.get("net_"), "device"):  # not tsclf.export's placeholder
-            self.device_ = str(self.net_.device)
-
-    @property
-    def history_(self):
-        """Per-epoch training history (:class:`skorch.history.History`)."""
-        check_is_fitted(self, "net_")
-        return self.net_.history
-
-    def network_input(self, X) -> np.ndarray:
-        """Return windows as the fitted network reads them.
-
-        Validated against the fitted shape, through ``preprocessor_``, checked.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
-
-        Returns
-        -------
-        X_network : ndarray of shape (n_windows, n_channels, ...)
-        """
-        # preprocessor_ is fitted before training: callbacks may call this.
-        check_is_fitted(self, "preprocessor_")
-        return self._transform_input(self._validate_X(X, reset=False))
-
-    def _forward(self, X) -> list[np.ndarray]:
-        """Run the network on validated, preprocessed X; one array per head."""
-        check_is_fitted(self, "net_")
-        X = self.network_input(X)
-        # Building the batch loader draws from torch's global generator: a
-        # prediction must not move the user's random stream. Inside a fit,
-        # the per-epoch validation score does draw from the fit's stream
-        # (network_logits itself leaves it alone), as fits always have.
-        with torch.random.fork_rng(devices=[]):
-            return network_logits(self.net_, X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,9 +1,12 @@
-"""Running a network: on which device, and in evaluation mode."""
+"""Running a network: on which device, in evaluation mode, and as fitted."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
+from sklearn.utils.validation import check_is_fitted
 
 
 def resolve_device(device: str) -> str:
@@ -127,3 +130,54 @@ def check_network_runs(module: type, params: dict, shape: tuple, *, owner: str) 
                 f"{owner} cannot run {module.__name__} on windows of shape {shape} "
                 f"(after the preprocessor): {error}. {hint}"
             ) from error
+
+
+class FittedNetworkMixin:
+    """The fitted net of a deep estimator: its history, input and forward pass.
+
+    Also unpickles a model trained on a GPU on a machine without one.
+    """
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled estimator; a GPU-trained one loads on the CPU.
+
+        skorch maps the network's tensors to the CPU when CUDA is missing;
+        ``device_`` then follows the device the network landed on.
+        """
+        self.__dict__.update(state)
+        if hasattr(state.get("net_"), "device"):  # not tsclf.export's placeholder
+            self.device_ = str(self.net_.device)
+
+    @property
+    def history_(self):
+        """Per-epoch training history (:class:`skorch.history.History`)."""
+        check_is_fitted(self, "net_")
+        return self.net_.history
+
+    def network_input(self, X) -> np.ndarray:
+        """Return windows as the fitted network reads them.
+
+        Validated against the fitted shape, through ``preprocessor_``, checked.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, length) or (n_windows, n_channels, length)
+
+        Returns
+        -------
+        X_network : ndarray of shape (n_windows, n_channels, ...)
+        """
+        # preprocessor_ is fitted before training: callbacks may call this.
+        check_is_fitted(self, "preprocessor_")
+        return self._transform_input(self._validate_X(X, reset=False))
+
+    def _forward(self, X) -> list[np.ndarray]:
+        """Run the network on validated, preprocessed X; one array per head."""
+        check_is_fitted(self, "net_")
+        X = self.network_input(X)
+        # Building the batch loader draws from torch's global generator: a
+        # prediction must not move the user's random stream. Inside a fit,
+        # the per-epoch validation score does draw from the fit's stream
+        # (network_logits itself leaves it alone), as fits always have.
+        with torch.random.fork_rng(devices=[]):
+            return network_logits(self.net_, X)

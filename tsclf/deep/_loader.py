@@ -22,6 +22,13 @@ class BatchIndexLoader(DataLoader):
     drop_last : bool, default=False
     generator : torch.Generator, default=None
         Random generator for shuffling.
+    num_replicas : int, default=1
+        The number of processes training one network together
+        (:mod:`torch.distributed`'s world size). Each draws the same
+        batches, from generators seeded alike, and takes its share.
+    rank : int, default=0
+        This process's rank: it takes the windows at positions ``rank``,
+        ``rank + num_replicas``, ... of every batch.
     **kwargs
         Passed to :class:`torch.utils.data.DataLoader`.
     """
@@ -33,6 +40,8 @@ class BatchIndexLoader(DataLoader):
         shuffle: bool = False,
         drop_last: bool = False,
         generator=None,
+        num_replicas: int = 1,
+        rank: int = 0,
         **kwargs,
     ) -> None:
         sampler = (
@@ -40,10 +49,27 @@ class BatchIndexLoader(DataLoader):
             if shuffle
             else SequentialSampler(dataset)
         )
+        batches = BatchSampler(sampler, batch_size, drop_last)
+        if num_replicas > 1:
+            batches = _Share(batches, num_replicas, rank)
         super().__init__(
             dataset,
-            sampler=BatchSampler(sampler, batch_size, drop_last),
+            sampler=batches,
             batch_size=None,
             generator=generator,
             **kwargs,
         )
+
+
+class _Share:
+    """One rank's share of each batch: every ``num_replicas``-th position."""
+
+    def __init__(self, batches: BatchSampler, num_replicas: int, rank: int) -> None:
+        self.batches, self.num_replicas, self.rank = batches, num_replicas, rank
+
+    def __iter__(self):
+        for batch in self.batches:
+            yield batch[self.rank :: self.num_replicas]
+
+    def __len__(self) -> int:
+        return len(self.batches)

@@ -18,6 +18,9 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
 )
 
+from tsclf.datasets import WindowArray
+from tsclf.deep._lazy import network_windows
+
 
 class PreprocessorMixin:
     """Fits, applies and routes metadata to a deep estimator's ``preprocessor``.
@@ -88,7 +91,12 @@ class PreprocessorMixin:
 
         ``metadata`` (``fit``'s ``groups`` and ``sample_weight``) reaches the
         clone's ``fit_transform`` under metadata routing, as requested.
+        Windows on disk come back as :class:`~tsclf.deep._lazy.NetworkWindows`,
+        read and preprocessed a batch at a time.
         """
+        if isinstance(X, WindowArray):
+            params = self._preprocessor_params(metadata) if fit else {}
+            return network_windows(self, X, fit=fit, params=params)
         if not fit:
             if self.preprocessor_ is None:
                 return X

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.preprocessing import StandardScaler
 
-from tsclf.deep._continue import continue_training
+from tsclf.deep._continue import continue_training, continues
 from tsclf.deep._engine import BaseDeepEstimator
 from tsclf.deep._losses import MultiOutputMSE
 
@@ -63,7 +63,7 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator, preprocessor=None):
         self : estimator
         """
         self._check_params()
-        if self._continues(groups, conditions):
+        if continues(self, groups, conditions):
             return self.partial_fit(X, y, sample_weight=sample_weight)
         X, y = self._validate_X(X, y, reset=True)
         y = np.asarray(y, dtype=np.float64)

@@ -136,6 +136,10 @@ def save_model(estimator: BaseEstimator, path: str | Path) -> Path:
     (restored before returning, also on error): do not save a model that
     another thread is using.
 
+    In a :mod:`torch.distributed` process group (a data-parallel fit,
+    ``distributed=True``), only rank 0 writes: every rank holds the same
+    model, and the others return ``path`` without touching it.
+
     Examples
     --------
     >>> import tempfile
@@ -156,6 +160,8 @@ def save_model(estimator: BaseEstimator, path: str | Path) -> Path:
 
     check_is_fitted(estimator)
     path = Path(path)
+    if torch.distributed.is_initialized() and torch.distributed.get_rank() != 0:
+        return path  # rank 0 writes the model every rank holds
     networks = [
         found
         for found in _estimators_in(estimator)
