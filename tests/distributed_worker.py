@@ -29,6 +29,9 @@ def model(case: str, distributed: bool):
     settings = dict(batch_size=32, random_state=0, distributed=distributed)
     if case == "cnn":
         return CNNClassifier(max_epochs=4, verbose=1, **settings)
+    if case == "uneven":  # 27 windows a batch: shares of 14 and 13
+        settings["batch_size"] = 27
+        return MLPClassifier(max_epochs=6, validation=None, verbose=1, **settings)
     # No dropout and no BatchNorm: one process and two take the same steps.
     return MLPClassifier(
         max_epochs=30 if case == "early" else 3,
@@ -56,9 +59,9 @@ def main() -> None:
         return
     name = "alone" if alone else f"rank{rank}"
     np.save(out / f"{name}.npy", np.concatenate(estimator.predict_proba(X), axis=1))
+    keys = ("epoch", "train_loss", "valid_loss")
     history = [
-        {key: row[key] for key in ("epoch", "train_loss", "valid_loss")}
-        for row in estimator.history_
+        {key: row[key] for key in keys if key in row} for row in estimator.history_
     ]
     (out / f"{name}.json").write_text(json.dumps(history))
     if not alone:

@@ -99,6 +99,13 @@ def test_early_stopping_ends_every_rank_at_the_same_epoch(tmp_path):
     assert len(rank0) < 30  # it did stop early
 
 
+def test_ranks_record_the_same_history_when_shares_of_a_batch_differ(tmp_path):
+    launch(tmp_path, "uneven")
+    rank0, rank1 = (read_history(tmp_path / f"rank{r}.json") for r in (0, 1))
+    # Without validation, early stopping and the scheduler read train_loss.
+    assert rank0 == rank1 and len(rank0) == 6
+
+
 def test_batchnorm_networks_train_data_parallel(tmp_path):
     launch(tmp_path, "cnn")
     launch(tmp_path, "cnn", n_processes=1)

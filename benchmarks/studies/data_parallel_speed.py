@@ -67,9 +67,9 @@ def fit_here(model: str, epochs: int, fold_name: str, seed: int, out: Path) -> N
     if int(os.environ.get("RANK", 0)) != 0:
         return
     durations = estimator.history_[1:, "dur"]  # the first epoch warms up
+    # The history holds each whole batch's size (every process's share).
     batches = estimator.history_[-1, "batches"]
-    # Each process records its share of every batch.
-    n_trained = n_processes * sum(b.get("train_batch_size", 0) for b in batches)
+    n_trained = sum(b.get("train_batch_size", 0) for b in batches)
     out.write_text(
         json.dumps(
             {

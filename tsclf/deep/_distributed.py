@@ -120,7 +120,8 @@ class DistributedNet(PrecisionNet):
     gradients across ranks in the backward pass; the plain module is put
     back when training ends, so the fitted net pickles, predicts and
     exports as one trained alone. The loss of each training batch is
-    averaged across ranks before the history records it.
+    averaged across ranks, and recorded with the whole batch's size, so the
+    history is the same on every rank.
 
     Parameters
     ----------
@@ -157,4 +158,13 @@ class DistributedNet(PrecisionNet):
         both = torch.stack([loss * n_windows, loss.new_tensor(n_windows)])
         dist.all_reduce(both)  # sums: gloo has no mean
         step["loss"] = both[0] / both[1]
+        self._batch_windows = int(both[1])
         return step
+
+    def on_batch_end(self, net, batch=None, training=None, **kwargs):
+        # skorch weighs each batch's loss by the windows this rank took; the
+        # whole batch's count makes the epoch's mean the same on every rank
+        # (shares of a batch can differ by one window).
+        if training:
+            self.history.record_batch("train_batch_size", self._batch_windows)
+        super().on_batch_end(net, batch=batch, training=training, **kwargs)
