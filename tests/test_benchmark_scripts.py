@@ -248,9 +248,8 @@ def test_vibration_selection_shares_fits_and_reads_old_records_at_defaults():
 def test_the_out_of_core_study_measures_each_scale_in_a_process_of_its_own():
     from benchmarks.studies import out_of_core
 
-    table = out_of_core.main(
-        ["--scales", "1", "2", "--models", "features", "--step", "6000"]
-    )
+    argv = ["--scales", "1", "2", "--models", "features", "--step", "6000"]
+    table = out_of_core.main([*argv, "--repeats", "1"])
     assert list(table["scale"]) == [1, 1, 2, 2]
     assert list(table["storage"]) == ["disk", "memory"] * 2
     # Twice the recordings, twice the windows; every figure measured.
