@@ -90,7 +90,6 @@ def fit_in_chunks(transformer, X, chunk_size: int):
     return transformer
 
 
-
 def transform_in_chunks(transformer, X, chunk_size: int):
     """Apply a fitted ``transformer`` to ``X`` a chunk at a time; join the outputs."""
     outputs = [transformer.transform(chunk) for chunk in chunks_of(X, chunk_size)]
