@@ -52,19 +52,25 @@ MODULE = "benchmarks.studies.out_of_core"
 LENGTH = 1200
 
 
-def write_recordings(folder: Path, scale: int) -> Path:
-    """The shipped 12 kHz recordings, ``scale`` times over, saved to ``folder``."""
+def recordings_times(scale: int) -> list:
+    """The shipped 12 kHz recordings, ``scale`` times over (copies renamed)."""
     from dataclasses import replace
 
-    from tsclf.datasets import load_cwru, save_recordings
+    from tsclf.datasets import load_cwru
 
     recordings = load_cwru(resample_to=12000)
-    copies = [
+    return [
         replace(recording, name=f"{recording.name}/copy{copy}")
         for copy in range(scale)
         for recording in recordings
     ]
-    return save_recordings(copies, folder)
+
+
+def write_recordings(folder: Path, scale: int) -> Path:
+    """:func:`recordings_times` saved to ``folder``."""
+    from tsclf.datasets import save_recordings
+
+    return save_recordings(recordings_times(scale), folder)
 
 
 def peak_rss_mb() -> float:
@@ -84,29 +90,18 @@ def peak_rss_mb() -> float:
 
 def fit_here(folder: Path, model: str, storage: str, args) -> dict:
     """One fit and prediction in this process; its row."""
-    from dataclasses import replace
-
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.pipeline import make_pipeline
 
     from tsclf.classification import CNNClassifier
     from tsclf.compose import ChunkedTransformer
-    from tsclf.datasets import load_cwru, make_windows, open_windows
+    from tsclf.datasets import make_windows, open_windows
     from tsclf.transformers import BandEnergies
 
     if storage == "disk":
         windows = open_windows(folder, LENGTH, args.step)
     else:
-        recordings = load_cwru(resample_to=12000)
-        windows = make_windows(
-            [
-                replace(recording, name=f"{recording.name}/copy{copy}")
-                for copy in range(args.scale)
-                for recording in recordings
-            ],
-            LENGTH,
-            args.step,
-        )
+        windows = make_windows(recordings_times(args.scale), LENGTH, args.step)
     row = {"model": model, "storage": storage, "scale": args.scale}
     row["windows"] = len(windows)
     if model == "cnn":

@@ -18,11 +18,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from tsclf.datasets._recording import Recording
-from tsclf.datasets._windows import Windows, _to_samples
+from tsclf.datasets._windows import Windows, _to_samples, labelled_windows
 
 INDEX = "recordings.json"
 
@@ -253,17 +252,11 @@ def open_windows(
         length,
         dtypes.pop(),
     )
-    per_window = pd.DataFrame(entries).iloc[recording].reset_index(drop=True)
-    return Windows(
-        X=X,
-        y=pd.DataFrame(list(per_window["labels"])),
-        groups=per_window["name"].to_numpy(dtype=object),
-        starts=start,
-        length=length,
-        sampling_rate=rate,
-        metadata=pd.DataFrame(
-            [{"recording": e["name"], **e["metadata"]} for e in entries]
-        )
-        .iloc[recording]
-        .reset_index(drop=True),
+    return labelled_windows(
+        X,
+        recording,
+        [(e["name"], e["labels"], e["metadata"]) for e in entries],
+        start,
+        length,
+        rate,
     )

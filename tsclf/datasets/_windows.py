@@ -15,7 +15,7 @@ never a Python loop over windows.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -204,7 +204,7 @@ def make_windows(
             )
     n_windows_total = sum((rec.n_samples - length) // step + 1 for rec in recordings)
     n_bytes = n_windows_total * len(recordings[0].channels) * length * dtype.itemsize
-    blocks, groups, starts, rows = [], [], [], []
+    blocks, starts, counts = [], [], []
     for rec in recordings:
         view = sliding_window_view(rec.signal, length, axis=-1)[:, ::step]
         n_windows = view.shape[1]
@@ -223,14 +223,8 @@ def make_windows(
                 "dtype."
             )
         blocks.append(block)
-        groups.append(np.full(n_windows, rec.name, dtype=object))
         starts.append(np.arange(n_windows, dtype=np.int64) * step)
-        rows.append((n_windows, rec))
-    per_window = np.repeat(np.arange(len(rows)), [n for n, _ in rows])
-    labels = pd.DataFrame([rec.labels for _, rec in rows]).iloc[per_window]
-    metadata = pd.DataFrame(
-        [{"recording": rec.name, **rec.metadata} for _, rec in rows]
-    ).iloc[per_window]
+        counts.append(n_windows)
     try:
         X = np.concatenate(blocks)
     except MemoryError as error:
@@ -239,14 +233,45 @@ def make_windows(
             f"windows of {length} samples every {step}; use a larger step, fewer "
             "recordings or a smaller dtype."
         ) from error
+    return labelled_windows(
+        X,
+        np.repeat(np.arange(len(recordings)), counts),
+        [(rec.name, rec.labels, rec.metadata) for rec in recordings],
+        np.concatenate(starts),
+        length,
+        rate,
+    )
+
+
+def labelled_windows(
+    X,
+    recording: np.ndarray,
+    recordings: Sequence[tuple[str, Mapping, Mapping]],
+    starts: np.ndarray,
+    length: int,
+    sampling_rate: float,
+) -> Windows:
+    """Return :class:`Windows` labelled, grouped and described by their recordings.
+
+    ``recording`` gives each window's position in ``recordings``, a
+    ``(name, labels, metadata)`` triple per recording.
+    """
+    names, labels, metadata = zip(*recordings, strict=True)
     return Windows(
         X=X,
-        y=labels.reset_index(drop=True),
-        groups=np.concatenate(groups),
-        starts=np.concatenate(starts),
+        y=pd.DataFrame(list(labels)).iloc[recording].reset_index(drop=True),
+        groups=np.array(names, dtype=object)[recording],
+        starts=starts,
         length=length,
-        sampling_rate=rate,
-        metadata=metadata.reset_index(drop=True),
+        sampling_rate=sampling_rate,
+        metadata=pd.DataFrame(
+            [
+                {"recording": name, **meta}
+                for name, meta in zip(names, metadata, strict=True)
+            ]
+        )
+        .iloc[recording]
+        .reset_index(drop=True),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils import check_array, check_consistent_length
 
 from tsclf.datasets import WindowArray
@@ -90,8 +91,6 @@ def network_windows(estimator, X: WindowArray, *, fit: bool, params: dict):
     When ``fit``, a clone of the resolved ``preprocessor`` is fitted first,
     a chunk at a time, and set as ``preprocessor_``.
     """
-    from sklearn.base import clone
-
     if fit:
         preprocessor = estimator._resolved_preprocessor()
         if preprocessor is not None and params:

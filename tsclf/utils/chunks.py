@@ -16,16 +16,24 @@ import pandas as pd
 from sklearn.base import clone
 
 
+def _indexable(X):
+    """Return ``X`` as something with rows: lists and the like as arrays."""
+    return X if hasattr(X, "shape") else np.asarray(X)
+
+
+def _rows(X, start: int | None, stop: int | None):
+    """Return rows ``start:stop`` of ``X`` in memory (windows on disk read)."""
+    if isinstance(X, pd.DataFrame):
+        return X.iloc[start:stop]
+    rows = X[start:stop]
+    return np.asarray(rows) if hasattr(rows, "read") else rows
+
+
 def chunks_of(X, chunk_size: int) -> Iterator[np.ndarray]:
-    """Yield ``X``'s windows in order, ``chunk_size`` at a time, as arrays."""
-    if hasattr(X, "chunks"):  # windows on disk, read chunk by chunk
-        yield from X.chunks(chunk_size)
-        return
-    if not hasattr(X, "shape"):  # a list, or anything else numpy reads
-        X = np.asarray(X)
-    rows = X.iloc if isinstance(X, pd.DataFrame) else X
+    """Yield ``X``'s windows in order, ``chunk_size`` at a time, in memory."""
+    X = _indexable(X)
     for first in range(0, X.shape[0], chunk_size):
-        yield rows[first : first + chunk_size]
+        yield _rows(X, first, first + chunk_size)
 
 
 def _learned(transformer) -> str:
@@ -66,20 +74,16 @@ def fit_in_chunks(transformer, X, chunk_size: int):
         When fitting on the last chunk teaches it something else than on
         the first: it needs all windows at once.
     """
-    if not hasattr(X, "shape"):  # a list, or anything else numpy reads
-        X = np.asarray(X)
+    X = _indexable(X)
     if X.shape[0] <= chunk_size:  # one chunk: fitted as it is
-        return transformer.fit(np.asarray(X) if hasattr(X, "chunks") else X)
+        return transformer.fit(_rows(X, None, None))
     if hasattr(transformer, "partial_fit"):
         for chunk in chunks_of(X, chunk_size):
             transformer.partial_fit(chunk)
         return transformer
-    rows = X.iloc if isinstance(X, pd.DataFrame) else X
-    first, last = rows[:chunk_size], rows[-chunk_size:]
-    if hasattr(X, "chunks"):  # windows on disk: read these two chunks
-        first, last = np.asarray(first), np.asarray(last)
-    transformer.fit(first)
-    if _learned(clone(transformer).fit(last)) != _learned(transformer):
+    transformer.fit(_rows(X, None, chunk_size))
+    last = clone(transformer).fit(_rows(X, -chunk_size, None))
+    if _learned(last) != _learned(transformer):
         raise ValueError(
             f"{type(transformer).__name__} learns from the values of the "
             "windows it is fitted on (fitted on the first and on the last "
