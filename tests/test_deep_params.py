@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import torch
 from sklearn.base import clone
 from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import make_pipeline
-from torch.optim.lr_scheduler import ReduceLROnPlateau, StepLR
+from torch.optim.lr_scheduler import OneCycleLR, ReduceLROnPlateau, StepLR
 
 from tsclf.classification import (
     CNNClassifier,
@@ -139,6 +140,36 @@ def test_scheduler_settings_override_and_switch():
     )
     clf.fit(X, y)
     assert isinstance(dict(clf.net_.callbacks_)["lr_scheduler"].lr_scheduler_, StepLR)
+
+
+def test_one_cycle_spans_the_fit_and_peaks_at_lr():
+    X, y = make_spike_anomaly(n_samples=150, random_state=0)
+    clf = MLPClassifier(
+        max_epochs=3,
+        batch_size=32,
+        lr=1e-2,
+        lr_scheduler=OneCycleLR,
+        validation=None,
+        early_stopping_patience=None,
+        random_state=0,
+    )
+
+    def rates():
+        history = clf.fit(X, y).net_.history
+        return [batch["event_lr"] for epoch in history for batch in epoch["batches"]]
+
+    steps = rates()
+    # 150 windows in batches of 32: 5 an epoch (the last of 22), 15 in all.
+    assert len(steps) == 15
+    assert max(steps) == pytest.approx(1e-2, rel=0.01)  # the step nearest the peak
+    assert steps[0] < 1e-3 and steps[-1] < 1e-6  # warm-up, then annealed to ~0
+    peak = steps.index(max(steps))
+    assert all(a < b for a, b in itertools.pairwise(steps[: peak + 1]))
+    assert all(a > b for a, b in itertools.pairwise(steps[peak:]))
+    # A setting given is kept: here a shorter warm-up.
+    clf.set_params(lr_scheduler__pct_start=0.1)
+    steps = rates()
+    assert steps.index(max(steps)) == 1
 
 
 class RecordingSplit(GroupShuffleSplit):

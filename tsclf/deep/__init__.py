@@ -23,7 +23,7 @@ How it fits together (see ``docs/engine.md``):
 """
 
 from tsclf.deep._averaging import WeightAveraging
-from tsclf.deep._callbacks import scheduler_policy
+from tsclf.deep._callbacks import one_cycle_settings, scheduler_policy
 from tsclf.deep._classifier import BaseDeepClassifier
 from tsclf.deep._engine import BaseDeepEstimator
 from tsclf.deep._forward import network_logits, resolve_device
@@ -50,6 +50,7 @@ __all__ = [
     "WeightAveraging",
     "class_weight_tensors",
     "network_logits",
+    "one_cycle_settings",
     "resolve_device",
     "scheduler_policy",
     "task_weight_list",

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 from skorch.callbacks import Callback, PrintLog
+from torch.optim.lr_scheduler import OneCycleLR
 
 from tsclf.augmentation import AugmentBatch
 from tsclf.exceptions import DivergenceError
@@ -123,7 +124,7 @@ def training_loader_policy(
 
 
 def policy_callbacks(
-    estimator, *, has_validation: bool, verbose: int
+    estimator, *, has_validation: bool, verbose: int, batches_per_epoch: int = 1
 ) -> list[tuple[str, Any]]:
     """Named skorch callbacks for the estimator's training policy.
 
@@ -137,6 +138,9 @@ def policy_callbacks(
     verbose : int
         The estimator's ``verbose``, or 0 in a process that keeps quiet
         (all but rank 0 of a data-parallel fit).
+    batches_per_epoch : int, default=1
+        Training batches in an epoch: a one-cycle schedule spans
+        ``max_epochs`` of them.
 
     Returns
     -------
@@ -160,6 +164,10 @@ def policy_callbacks(
     if estimator.lr_scheduler is not None:
         policy, settings = scheduler_policy(estimator.lr_scheduler)
         settings |= estimator._params_with_prefix("lr_scheduler__")
+        if policy is OneCycleLR:
+            settings = one_cycle_settings(
+                settings, estimator.lr, estimator.max_epochs * batches_per_epoch
+            )
         callbacks.append(
             ("lr_scheduler", LRScheduler(policy, monitor=monitor, **settings))
         )
@@ -182,6 +190,42 @@ def policy_callbacks(
     if verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
     return callbacks
+
+
+def one_cycle_settings(
+    settings: dict[str, Any], lr: float, total_steps: int
+) -> dict[str, Any]:
+    """Complete the settings of a :class:`~torch.optim.lr_scheduler.OneCycleLR`.
+
+    The cycle belongs to the fit: it peaks at the estimator's ``lr`` and
+    spans every training batch of ``max_epochs`` epochs, stepped after each
+    batch. Settings given (``lr_scheduler__max_lr``, ``__total_steps``,
+    ``__epochs`` with ``__steps_per_epoch``) are kept.
+
+    Parameters
+    ----------
+    settings : dict
+        The scheduler's own settings.
+    lr : float
+        The estimator's learning rate, the cycle's peak.
+    total_steps : int
+        Training batches over all epochs.
+
+    Returns
+    -------
+    settings : dict
+
+    Examples
+    --------
+    >>> from tsclf.deep import one_cycle_settings
+    >>> one_cycle_settings({"pct_start": 0.25}, 3e-3, 100)
+    {'max_lr': 0.003, 'total_steps': 100, 'step_every': 'batch', 'pct_start': 0.25}
+    """
+    filled: dict[str, Any] = {"max_lr": lr}
+    if "total_steps" not in settings and "epochs" not in settings:
+        filled["total_steps"] = total_steps
+    filled["step_every"] = "batch"
+    return filled | settings
 
 
 def scheduler_policy(lr_scheduler) -> tuple[type, dict[str, Any]]:

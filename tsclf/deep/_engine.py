@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from torch.optim.lr_scheduler import ReduceLROnPlateau
+from torch.utils.data import BatchSampler
 
 from tsclf.datasets import WindowArray
 from tsclf.deep._adapt import TestTimeAdaptationMixin
@@ -60,7 +61,8 @@ class BaseDeepEstimator(
         Upper bound on training epochs; early stopping usually ends sooner.
     batch_size : int, default=64
     lr : float, default=1e-3
-        Initial learning rate.
+        Initial learning rate; with ``lr_scheduler=OneCycleLR``, the
+        cycle's peak.
     optimizer : type of torch.optim.Optimizer, default=torch.optim.AdamW
         Configured with ``optimizer__*`` parameters, e.g.
         ``optimizer__weight_decay``.
@@ -69,6 +71,10 @@ class BaseDeepEstimator(
         its settings, stepped every epoch on the validation loss (the
         training loss without validation). ``lr_scheduler__*`` parameters
         override the partial's settings; None keeps the rate constant.
+        :class:`~torch.optim.lr_scheduler.OneCycleLR` is stepped after every
+        training batch, peaks at ``lr`` and spans ``max_epochs`` epochs
+        (:func:`~tsclf.deep.one_cycle_settings`): fewer epochs for the same
+        accuracy.
     validation : "auto", float, splitter or None, default="auto"
         Which training windows are held out to validate on, for early
         stopping, the scheduler and the history's ``valid_*`` scores.
@@ -352,6 +358,13 @@ class BaseDeepEstimator(
                 self,
                 has_validation=has_validation,
                 verbose=self.verbose if rank == 0 else 0,
+                batches_per_epoch=len(
+                    BatchSampler(
+                        range(len(X_train)),
+                        components.get("iterator_train__batch_size", self.batch_size),
+                        components["iterator_train__drop_last"],
+                    )
+                ),
             ),
             *self._scoring_callbacks(has_validation),
             *checked_callbacks(self.callbacks or [], type(self).__name__),
