@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from benchmarks.config import RunConfig
 from benchmarks.measure import run_fold
 from benchmarks.models import MODELS, Context, adapted_twin, build_estimator
+from benchmarks.outputs import cpu
 from benchmarks.protocols import Problem, load_problem
 from benchmarks.store import Store, fit_key
 from benchmarks.suites import CURVE_PROTOCOLS
@@ -142,6 +144,8 @@ def _fit_and_record(
         result |= {"model": model, "family": spec.family}
         result |= {"dataset": problem.dataset, "protocol": problem.protocol}
         result |= {"fold": fold, "seed": unit.seed}
+        # Which CPU (model and speed flags) and how many threads timed it.
+        result |= {"host": cpu(), "threads": torch.get_num_threads()}
         if model == unit.model or config.no_cache or keys[model] not in store:
             store.put(keys[model], result)
     return rows[unit.model]

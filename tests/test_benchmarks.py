@@ -309,6 +309,11 @@ def test_result_columns_are_identifiers(tmp_path):
     written = pd.read_csv(tmp_path / "quick" / "results.csv")
     assert all(column.isidentifier() for column in written.columns), written.columns
     assert len(results) == 3
+    # Every record names the CPU that timed it and the threads it had.
+    from benchmarks.outputs import cpu
+
+    assert set(results["host"]) == {cpu()}
+    assert (results["threads"] >= 1).all()
 
 
 def test_record_key_follows_a_changed_scheduler_and_list_items():
