@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback, PrintLog
 from torch.optim.lr_scheduler import OneCycleLR
+from torch.utils.data import BatchSampler
 
 from tsclf.augmentation import AugmentBatch
 from tsclf.exceptions import DivergenceError
@@ -82,6 +83,17 @@ def drops_lone_last_batch(n_train: int, batch_size: int, n_replicas: int = 1) ->
     """
     remainder = n_train % batch_size
     return remainder > 0 and remainder // n_replicas < 2
+
+
+def batches_per_epoch(n_train: int, batch_size: int, settings: dict[str, Any]) -> int:
+    """Return how many training batches an epoch takes.
+
+    ``settings`` are the fit's loader settings: ``iterator_train__drop_last``
+    and, where given, ``iterator_train__batch_size``.
+    """
+    size = settings.get("iterator_train__batch_size", batch_size)
+    drop_last = settings["iterator_train__drop_last"]
+    return len(BatchSampler(range(n_train), size, drop_last))
 
 
 def training_loader_policy(

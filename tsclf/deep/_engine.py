@@ -19,11 +19,11 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from torch.optim.lr_scheduler import ReduceLROnPlateau
-from torch.utils.data import BatchSampler
 
 from tsclf.datasets import WindowArray
 from tsclf.deep._adapt import TestTimeAdaptationMixin
 from tsclf.deep._callbacks import (
+    batches_per_epoch,
     checked_callbacks,
     policy_callbacks,
     training_loader_policy,
@@ -358,12 +358,8 @@ class BaseDeepEstimator(
                 self,
                 has_validation=has_validation,
                 verbose=self.verbose if rank == 0 else 0,
-                batches_per_epoch=len(
-                    BatchSampler(
-                        range(len(X_train)),
-                        components.get("iterator_train__batch_size", self.batch_size),
-                        components["iterator_train__drop_last"],
-                    )
+                batches_per_epoch=batches_per_epoch(
+                    len(X_train), self.batch_size, components
                 ),
             ),
             *self._scoring_callbacks(has_validation),
