@@ -56,6 +56,28 @@ def save_side_results(results: pd.DataFrame, summary: str, folder: Path | None) 
     (folder / "summary.md").write_text(summary)
 
 
+def timing_hosts(results: pd.DataFrame) -> list[str]:
+    """Lines naming the CPUs and thread counts that timed the fits, where
+    their records say (records name them since December 2026)."""
+    hosts = results.get("host", pd.Series(index=results.index, dtype=object))
+    threads = results.get("threads", pd.Series(index=results.index, dtype=float))
+    named = hosts.notna()
+    if not named.any():
+        return []
+    counts = (
+        pd.DataFrame({"host": hosts[named], "threads": threads[named].astype(int)})
+        .value_counts()
+        .sort_index()
+    )
+    listed = "; ".join(
+        f"{host}, {n_threads} thread(s): {n} fits"
+        for (host, n_threads), n in counts.items()
+    )
+    unnamed = int((~named).sum())
+    rest = f"; {unnamed} older fits do not say." if unnamed else "."
+    return [f"Timed on: {listed}{rest}", ""]
+
+
 def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
     """Print and save tables and figures; return the Markdown summary."""
     import matplotlib
@@ -91,6 +113,7 @@ def write_outputs(results: pd.DataFrame, folder: Path, command: str) -> str:
                 + ".",
                 "",
             ]
+    lines += timing_hosts(results)
     cwru = results[results["dataset"] == "CWRU"]
     if set(cwru["protocol"]) & set(SHIFT_PROTOCOLS):
         lines += [

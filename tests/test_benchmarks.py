@@ -314,6 +314,9 @@ def test_result_columns_are_identifiers(tmp_path):
 
     assert set(results["host"]) == {cpu()}
     assert (results["threads"] >= 1).all()
+    summary = (tmp_path / "quick" / "summary.md").read_text()
+    threads = results["threads"].iloc[0]
+    assert f"Timed on: {cpu()}, {threads} thread(s): 3 fits." in summary
 
 
 def test_record_key_follows_a_changed_scheduler_and_list_items():
