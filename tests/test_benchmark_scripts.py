@@ -10,6 +10,7 @@ import shutil
 
 import numpy as np
 import pytest
+import torch
 
 from benchmarks.studies import (
     adapt_holdout,
@@ -151,6 +152,23 @@ def test_network_step_time_times_each_network(tmp_path):
     trained = sum(p.numel() for p in fitted.net_.module_.parameters())
     assert table["parameters"].iloc[0] == trained
     assert "--length 64" in (tmp_path / "summary.md").read_text()
+    assert (table["forward_gflop"] > 0).all()
+    assert all(hasattr(torch.ops.aten, op) for op in table["costliest_op"])
+    assert table["costliest_op_share"].between(0, 1, inclusive="right").all()
+
+
+def test_time_to_accuracy_sets_the_new_settings_beside_todays(tmp_path):
+    from benchmarks.studies import time_to_accuracy
+
+    argv = ["--models", "cnn", "--epochs", "1", "--out", str(tmp_path)]
+    table = time_to_accuracy.main(argv)
+    # Today's CNN, timed here, then its one-cycle twins from the suite's records.
+    assert list(table["model"]) == ["cnn", "cnn-one-cycle", "cnn-fast"]
+    assert list(table["schedule"]) == ["ReduceLROnPlateau", "OneCycleLR", "OneCycleLR"]
+    assert list(table["precision"]) == ["float32", "float32", "bfloat16"]
+    assert (table["fits"] == 9).all() and table["fraction_of_today"].iloc[0] == 1.0
+    assert (table["fit_s"] > 0).all()
+    assert "Machine:" in (tmp_path / "summary.md").read_text()
 
 
 def test_dask_scaling_starts_workers_with_or_without_the_trim_threshold(monkeypatch):

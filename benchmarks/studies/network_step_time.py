@@ -6,7 +6,12 @@ input of one batch:
 
 - a training step: forward, the three cross-entropy losses, backward and
   an AdamW step (median of ``--repeats`` after one warm-up step);
-- a prediction: the forward pass in evaluation mode, without gradients.
+- a prediction: the forward pass in evaluation mode, without gradients;
+- the arithmetic of a forward pass (torch's ``FlopCounterMode``: matrix
+  products and convolutions) and the rate a training step runs at, taking
+  its backward pass as twice the forward;
+- the operator that takes the largest share of a training step's time
+  (torch's profiler, self time of its ``aten`` operators).
 
 It prints the parameter count, both times and each network's training-step
 time relative to InceptionTime's (when it is timed), with ``--threads``
@@ -96,6 +101,38 @@ def time_network(name: str, args) -> dict:
         "parameters": sum(p.numel() for p in network.parameters()),
         "train_step_s": median_seconds(train_step, args.repeats),
         "predict_s": median_seconds(predict, args.repeats),
+        "forward_gflop": step_flop(predict) / 1e9,
+        **costliest_operator(train_step),
+    }
+
+
+def step_flop(step) -> int:
+    """Floating-point operations of one ``step`` (torch's count of its
+    matrix products and convolutions).
+
+    Counted on forward passes only: torch 2.13's counter takes the backward
+    pass of a grouped convolution for a dense one (113 times the work for
+    LITE's depthwise layer).
+    """
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        step()
+    return counter.get_total_flops()
+
+
+def costliest_operator(step) -> dict:
+    """The operator that takes the largest share of one profiled ``step``."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as profiler:
+        step()
+    operators = [e for e in profiler.key_averages() if e.key.startswith("aten::")]
+    total = sum(e.self_cpu_time_total for e in operators)
+    top = max(operators, key=lambda e: e.self_cpu_time_total)
+    return {
+        "costliest_op": top.key.removeprefix("aten::"),
+        "costliest_op_share": top.self_cpu_time_total / total,
     }
 
 
@@ -110,6 +147,9 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     table = pd.DataFrame([time_network(name, args) for name in args.classifiers])
+    # What a training step's arithmetic runs at (its backward pass taken as
+    # twice the forward): low where memory traffic, not arithmetic, bounds it.
+    table["train_gflop_per_s"] = 3 * table["forward_gflop"] / table["train_step_s"]
     if "InceptionTimeClassifier" in set(table["classifier"]):
         inception = table.set_index("classifier").loc["InceptionTimeClassifier"]
         table["train_step_vs_inception"] = (
