@@ -170,6 +170,11 @@ def test_one_cycle_spans_the_fit_and_peaks_at_lr():
     clf.set_params(lr_scheduler__pct_start=0.1)
     steps = rates()
     assert steps.index(max(steps)) == 1
+    # Training further runs a cycle of its own over its own batches.
+    clf.set_params(lr_scheduler__pct_start=0.3).partial_fit(X, y, epochs=2)
+    more = [b["event_lr"] for epoch in clf.net_.history[3:] for b in epoch["batches"]]
+    assert len(more) == 10 and more[0] < 1e-3 and more[-1] < 1e-6
+    assert max(more) == pytest.approx(1e-2, rel=0.01)
 
 
 class RecordingSplit(GroupShuffleSplit):

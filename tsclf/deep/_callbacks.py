@@ -136,7 +136,7 @@ def training_loader_policy(
 
 
 def policy_callbacks(
-    estimator, *, has_validation: bool, verbose: int, batches_per_epoch: int = 1
+    estimator, *, has_validation: bool, verbose: int, batches_per_epoch: int
 ) -> list[tuple[str, Any]]:
     """Named skorch callbacks for the estimator's training policy.
 
@@ -150,7 +150,7 @@ def policy_callbacks(
     verbose : int
         The estimator's ``verbose``, or 0 in a process that keeps quiet
         (all but rank 0 of a data-parallel fit).
-    batches_per_epoch : int, default=1
+    batches_per_epoch : int
         Training batches in an epoch: a one-cycle schedule spans
         ``max_epochs`` of them.
 
@@ -174,12 +174,9 @@ def policy_callbacks(
     # First: nothing else should act on a diverged epoch.
     callbacks: list[tuple[str, Any]] = [("divergence_guard", DivergenceGuard(suspects))]
     if estimator.lr_scheduler is not None:
-        policy, settings = scheduler_policy(estimator.lr_scheduler)
-        settings |= estimator._params_with_prefix("lr_scheduler__")
-        if policy is OneCycleLR:
-            settings = one_cycle_settings(
-                settings, estimator.lr, estimator.max_epochs * batches_per_epoch
-            )
+        policy, settings = scheduler_settings(
+            estimator, estimator.max_epochs * batches_per_epoch
+        )
         callbacks.append(
             ("lr_scheduler", LRScheduler(policy, monitor=monitor, **settings))
         )
@@ -204,15 +201,46 @@ def policy_callbacks(
     return callbacks
 
 
+def scheduler_settings(estimator, total_steps: int) -> tuple[type, dict[str, Any]]:
+    """Return the estimator's scheduler class and its settings for one run.
+
+    ``total_steps`` are the training batches the run takes: a one-cycle
+    schedule spans them (:func:`one_cycle_settings`).
+    """
+    policy, settings = scheduler_policy(estimator.lr_scheduler)
+    settings |= estimator._params_with_prefix("lr_scheduler__")
+    if policy is OneCycleLR:
+        settings = one_cycle_settings(settings, estimator.lr, total_steps)
+    return policy, settings
+
+
+def restart_cycle(estimator, n_train: int, epochs: int) -> None:
+    """Give a one-cycle schedule a new cycle over a continued run's batches.
+
+    Other schedulers carry on where the last run left them.
+    """
+    if estimator.lr_scheduler is None:
+        return
+    net = estimator.net_
+    steps = epochs * batches_per_epoch(n_train, net.batch_size, net.get_params())
+    policy, settings = scheduler_settings(estimator, steps)
+    if policy is OneCycleLR:
+        net.set_params(
+            **{f"callbacks__lr_scheduler__{key}": v for key, v in settings.items()}
+        )
+
+
 def one_cycle_settings(
     settings: dict[str, Any], lr: float, total_steps: int
 ) -> dict[str, Any]:
     """Complete the settings of a :class:`~torch.optim.lr_scheduler.OneCycleLR`.
 
-    The cycle belongs to the fit: it peaks at the estimator's ``lr`` and
-    spans every training batch of ``max_epochs`` epochs, stepped after each
-    batch. Settings given (``lr_scheduler__max_lr``, ``__total_steps``,
-    ``__epochs`` with ``__steps_per_epoch``) are kept.
+    The cycle belongs to the training run: it peaks at the estimator's
+    ``lr``, spans every training batch of the run (``max_epochs`` epochs of
+    a fit; a continued run, :meth:`partial_fit` or ``warm_start``, gets a
+    cycle of its own), stepped after each batch. Settings given
+    (``lr_scheduler__max_lr``, ``__total_steps``, ``__epochs`` with
+    ``__steps_per_epoch``) are kept.
 
     Parameters
     ----------
@@ -230,13 +258,19 @@ def one_cycle_settings(
     Examples
     --------
     >>> from tsclf.deep import one_cycle_settings
-    >>> one_cycle_settings({"pct_start": 0.25}, 3e-3, 100)
-    {'max_lr': 0.003, 'total_steps': 100, 'step_every': 'batch', 'pct_start': 0.25}
+    >>> settings = one_cycle_settings({"pct_start": 0.25}, 3e-3, 100)
+    >>> settings["max_lr"], settings["total_steps"], settings["pct_start"]
+    (0.003, 100, 0.25)
+    >>> settings["step_every"], settings["last_epoch"]
+    ('batch', -1)
     """
     filled: dict[str, Any] = {"max_lr": lr}
     if "total_steps" not in settings and "epochs" not in settings:
         filled["total_steps"] = total_steps
     filled["step_every"] = "batch"
+    # skorch would resume a continued run's scheduler at its epoch count,
+    # a position that means nothing to a cycle counted in batches.
+    filled["last_epoch"] = -1
     return filled | settings
 
 

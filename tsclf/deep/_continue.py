@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsclf.deep._callbacks import restart_cycle
 from tsclf.deep._losses import with_sample_weight
 from tsclf.deep._seeding import fit_seed, seeded_fit
 
@@ -39,6 +40,7 @@ def continue_training(estimator, X: np.ndarray, targets, sample_weight, epochs):
         raise ValueError(f"epochs must be a positive integer or None, got {epochs!r}.")
     X = estimator._transform_input(X)
     y = with_sample_weight(targets, sample_weight, X)
+    restart_cycle(estimator, len(X), epochs or estimator.max_epochs)
     seed, _ = fit_seed(estimator.random_state)
     owner, warn = type(estimator).__name__, estimator.random_state is not None
     try:
